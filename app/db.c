@@ -1,0 +1,204 @@
+/*
+ * The database layer: the only file that calls libpq directly. It borrows a
+ * connection from Kore's pool (synchronous mode), runs parameterised
+ * statements, maps SQLSTATEs to statuses, rolls back whatever a request left
+ * open, and repairs connections that PostgreSQL dropped: Kore 4.1's pool never
+ * notices a dead connection by itself (../shared/KORE41.md §3).
+ */
+#include <string.h>
+#include <stdlib.h>
+
+#include "parley.h"
+
+/* A pooled connection that died (PostgreSQL restarted) is reset before use.
+ * PQreset() blocks for at most connect_timeout when the server is down. */
+static int
+db_repair(struct db *db)
+{
+	if (PQstatus(db->sql.conn->db) == CONNECTION_OK)
+		return (1);
+	PQreset(db->sql.conn->db);
+	return (PQstatus(db->sql.conn->db) == CONNECTION_OK);
+}
+
+int
+db_open(struct ctx *c)
+{
+	struct db	*db = &c->db;
+
+	if (db->open)
+		return (HTTP_STATUS_OK);
+	if (!kore_pgsql_setup(&db->sql, "db", KORE_PGSQL_SYNC)) {
+		kore_log(LOG_NOTICE, "db unavailable: %s",
+		    db->sql.error ? db->sql.error : "no connection");
+		kore_pgsql_cleanup(&db->sql);
+		kore_pgsql_init(&db->sql);
+		return (ctx_fail(c, 503, NULL, NULL, NULL));
+	}
+	db->open = 1;
+	if (!db_repair(db)) {
+		kore_log(LOG_NOTICE, "db unavailable: reset failed");
+		return (ctx_fail(c, 503, NULL, NULL, NULL));
+	}
+	return (HTTP_STATUS_OK);
+}
+
+void
+db_close(struct db *db)
+{
+	PGresult	*r;
+
+	if (db->res != NULL) {
+		PQclear(db->res);
+		db->res = NULL;
+	}
+	if (!db->open)
+		return;
+	/* Never hand a connection back inside a transaction: whatever the
+	 * request did not commit is rolled back here. */
+	if (PQstatus(db->sql.conn->db) == CONNECTION_OK &&
+	    PQtransactionStatus(db->sql.conn->db) != PQTRANS_IDLE) {
+		r = PQexec(db->sql.conn->db, "ROLLBACK");
+		PQclear(r);
+	}
+	kore_pgsql_cleanup(&db->sql);
+	kore_pgsql_init(&db->sql);
+	db->open = 0;
+	db->in_tx = 0;
+}
+
+static int
+db_error(struct ctx *c, PGresult *r)
+{
+	struct db	*db = &c->db;
+	const char	*state, *cons;
+	int		 status;
+
+	state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	cons = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	kore_strlcpy(db->sqlstate, state ? state : "", sizeof(db->sqlstate));
+	kore_strlcpy(db->constraint, cons ? cons : "", sizeof(db->constraint));
+	status = sqlstate_status(state);
+	if (PQstatus(db->sql.conn->db) != CONNECTION_OK)
+		status = 503;
+	/* The SQLSTATE and constraint go to the log, never to the client. */
+	kore_log(status >= 500 ? LOG_ERR : LOG_INFO,
+	    "db error path=%s sqlstate=%s constraint=%s user=%lld: %s",
+	    c->req->path, db->sqlstate, db->constraint, (long long)c->me.id,
+	    status >= 500 ? PQerrorMessage(db->sql.conn->db) : "");
+	return (ctx_fail(c, status, NULL, NULL, NULL));
+}
+
+int
+db_query(struct ctx *c, const char *sql, int n, const char *const *p)
+{
+	struct db	*db = &c->db;
+	PGresult	*r;
+	int		 status, first;
+
+	if (n > DB_MAX_PARAMS)
+		fatal("db_query: too many parameters");
+	if ((status = db_open(c)) != HTTP_STATUS_OK)
+		return (status);
+	if (db->res != NULL) {
+		PQclear(db->res);
+		db->res = NULL;
+	}
+	first = (db->queries == 0);
+	db->queries++;
+	r = PQexecParams(db->sql.conn->db, sql, n, NULL, p, NULL, NULL, 0);
+	/* A connection that died while idle in the pool fails on its first
+	 * statement; nothing ran, so reset it and try that statement again. */
+	if (first && PQstatus(db->sql.conn->db) == CONNECTION_BAD) {
+		PQclear(r);
+		if (!db_repair(db))
+			return (ctx_fail(c, 503, NULL, NULL, NULL));
+		r = PQexecParams(db->sql.conn->db, sql, n, NULL, p, NULL,
+		    NULL, 0);
+	}
+	if (r == NULL)
+		return (db_error(c, NULL));
+	switch (PQresultStatus(r)) {
+	case PGRES_TUPLES_OK:
+	case PGRES_COMMAND_OK:
+		db->res = r;
+		return (HTTP_STATUS_OK);
+	default:
+		status = db_error(c, r);
+		PQclear(r);
+		return (status);
+	}
+}
+
+int
+db_begin(struct ctx *c)
+{
+	int	status;
+
+	if ((status = db_query(c, "BEGIN", 0, NULL)) == HTTP_STATUS_OK)
+		c->db.in_tx = 1;
+	return (status);
+}
+
+int
+db_commit(struct ctx *c)
+{
+	int	status;
+
+	status = db_query(c, "COMMIT", 0, NULL);
+	c->db.in_tx = 0;
+	return (status);
+}
+
+int
+db_rows(struct ctx *c)
+{
+	return (c->db.res ? PQntuples(c->db.res) : 0);
+}
+
+const char *
+db_value(struct ctx *c, int row, int col)
+{
+	if (c->db.res == NULL || row >= PQntuples(c->db.res) ||
+	    col >= PQnfields(c->db.res) || PQgetisnull(c->db.res, row, col))
+		return (NULL);
+	return (PQgetvalue(c->db.res, row, col));
+}
+
+int
+db_isnull(struct ctx *c, int row, int col)
+{
+	return (db_value(c, row, col) == NULL);
+}
+
+int64_t
+db_int(struct ctx *c, int row, int col)
+{
+	const char	*v = db_value(c, row, col);
+
+	return (v ? (int64_t)strtoll(v, NULL, 10) : 0);
+}
+
+int
+db_bool(struct ctx *c, int row, int col)
+{
+	const char	*v = db_value(c, row, col);
+
+	return (v != NULL && v[0] == 't');
+}
+
+int
+db_ping(struct ctx *c)
+{
+	return (db_query(c, "SELECT 1", 0, NULL) == HTTP_STATUS_OK);
+}
+
+int64_t
+db_affected(struct ctx *c)
+{
+	const char	*n;
+
+	if (c->db.res == NULL || *(n = PQcmdTuples(c->db.res)) == '\0')
+		return (0);
+	return ((int64_t)strtoll(n, NULL, 10));
+}

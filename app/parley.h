@@ -1,0 +1,272 @@
+/*
+ * Parley: shared declarations, one section per source file (httpd.h style).
+ *
+ * Files in the "pure" sections (validate.c, qs.c, secret.c, errors.c) do not
+ * use Kore and are linked into the unit tests on their own; everything else
+ * runs inside a Kore worker.
+ */
+#ifndef PARLEY_H
+#define PARLEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- validate.c: pure validators (no Kore) ---------------------------- */
+
+/* Returns the number of code points in s[0..len) or -1 if not valid UTF-8
+ * (overlongs, surrogates and code points above U+10FFFF are invalid). */
+long	utf8_length(const char *s, size_t len);
+int	utf8_valid(const char *s, size_t len);
+/* 1 if handle matches ^[a-z0-9_]{3,30}$ (the caller lower-cases first). */
+int	valid_handle(const char *s);
+/* 1 for a plausible address: one '@', non-empty local part, a dotted domain
+ * of letters, digits and hyphens; at most 254 bytes; no spaces or controls. */
+int	valid_email(const char *s);
+/* Domain part of an e-mail address (pointer into s) or NULL. */
+const char *email_domain(const char *s);
+/* 1 if the domain is in the comma-separated allow-list (case-insensitive);
+ * an empty or NULL list allows every domain. */
+int	email_domain_allowed(const char *email, const char *allow_list);
+/* Parses a decimal id in [1, INT64_MAX]; no sign, spaces or leading zeros. */
+int	parse_id(const char *s, int64_t *out);
+/* Parses a decimal integer in [min, max]; 1 on success. */
+int	parse_int_range(const char *s, long min, long max, long *out);
+
+/* ---- qs.c: query strings and keyset cursors (no Kore) ----------------- */
+
+/* Finds name in a raw query string and URL-decodes its value into out
+ * (NUL-terminated, at most outlen-1 bytes). Returns 1 when found and
+ * decoded, 0 when absent, -1 when malformed or too long. */
+int	qs_get(const char *query, const char *name, char *out, size_t outlen);
+/* Cursor = opaque text for a (microsecond time, id) keyset position. */
+int	cursor_encode(int64_t at_us, int64_t id, char *out, size_t outlen);
+/* 1 on a well-formed cursor, 0 on anything else (tampered, truncated). */
+int	cursor_decode(const char *s, int64_t *at_us, int64_t *id);
+
+/* ---- secret.c: tokens, password hashes, constant-time checks (no Kore) - */
+
+#define SECRET_TOKEN_LEN	43	/* base64url of 32 random bytes */
+#define SECRET_HASH_HEX		64	/* hex of a 32-byte BLAKE2b hash */
+#define SECRET_PWHASH_MAX	128
+
+int	secret_init(void);
+/* Random token: prefix + 43 base64url characters, NUL-terminated. */
+int	secret_token(const char *prefix, char *out, size_t outlen);
+/* Hex BLAKE2b-256 of a token: what the database stores instead of it. */
+int	secret_token_hash(const char *token, char out[SECRET_HASH_HEX + 1]);
+/* Constant-time equality of two NUL-terminated strings. */
+int	secret_equal(const char *a, const char *b);
+/* argon2id; 0 on success. Both are slow (about 0.1 s) and meant to run in
+ * a task thread, never on the worker's event loop. */
+int	secret_password_hash(const char *pw, char out[SECRET_PWHASH_MAX]);
+int	secret_password_verify(const char *hash, const char *pw);
+void	secret_wipe(void *, size_t);
+/* HMAC-SHA256 hex digest comparison for webhooks: 1 if sig matches. */
+int	secret_hmac_sha256_verify(const char *key, const void *body,
+	    size_t len, const char *hexsig);
+
+/* ---- errors.c: status codes and SQLSTATE mapping (no Kore) ------------- */
+
+/* The contract's default error code and message for an HTTP status. */
+const char	*error_code_for(int status);
+const char	*error_message_for(int status);
+/* Maps a SQLSTATE to the HTTP status it means for a client:
+ * 23505 -> 409, 23503/23502 -> 422, 23514/22001/22P02/22003 -> 422,
+ * 40001/40P01 -> 503 (retryable), 08xxx/57P0x/57014 -> 503, else 500. */
+int		sqlstate_status(const char *sqlstate);
+int		sqlstate_retryable(const char *sqlstate);
+
+#ifndef PARLEY_PURE
+
+#include <kore/kore.h>
+#include <kore/http.h>
+#include <kore/pgsql.h>
+#include <kore/tasks.h>
+#include <jansson.h>
+
+/* ---- init.c: configuration, read once in the parent, const after ------ */
+
+struct parley_config {
+	char	email_domains[1024];	/* comma list; empty = any */
+	int	cookie_secure;		/* add Secure to cookies (TLS) */
+	int	session_hours;
+	int	report_min_group;	/* k for privacy folding, >= 3 */
+	char	dummy_hash[SECRET_PWHASH_MAX];	/* for unknown logins */
+};
+extern struct parley_config	config;
+
+/* ---- reply.c, errors: the only place that sends responses ------------- */
+
+struct apierror {
+	const char	*code;		/* NULL: the default for the status */
+	const char	*message;	/* NULL: the default for the status */
+	const char	*field;		/* NULL: "field": null */
+	int64_t		 existing_id;	/* > 0: "existing_id" in a 409 */
+	int		 retry_after;	/* > 0: Retry-After header */
+};
+
+/* ---- db.c: the only file that talks to libpq -------------------------- */
+
+#define DB_MAX_PARAMS	16
+
+struct db {
+	struct kore_pgsql	 sql;
+	PGresult		*res;
+	int			 open;
+	int			 in_tx;
+	int			 queries;	/* statements sent so far */
+	char			 sqlstate[6];
+	char			 constraint[64];
+};
+
+/* ---- the per-request context every handler uses ----------------------- */
+
+struct user {
+	int64_t	id;		/* 0: anonymous */
+	char	handle[32];
+	char	role[24];
+	char	csrf[64];	/* only for cookie sessions */
+	int	via_cookie;
+	int64_t	session_id;
+};
+
+struct ctx {
+	struct http_request	*req;
+	struct db		 db;
+	struct user		 me;
+	json_t			*in;
+	json_t			*out;
+	int			 status;
+	struct apierror		 err;
+	struct kore_buf		*raw;	/* the raw body, when read */
+};
+
+/* Sets up a context; always pair with ctx_finish(). */
+void	ctx_init(struct ctx *, struct http_request *);
+/* Sends ctx->out (or the error envelope when status >= 400, or nothing for
+ * 204), logs the access line, frees everything. Returns KORE_RESULT_OK. */
+int	ctx_finish(struct ctx *);
+/* Records an error; returns status so callers can "return ctx_fail(...)". */
+int	ctx_fail(struct ctx *, int status, const char *code,
+	    const char *field, const char *message);
+int	ctx_method_not_allowed(struct ctx *, const char *allow);
+void	reply_security_headers(struct http_request *);
+void	reply_access_log(struct http_request *, int status, int64_t user_id);
+json_t	*reply_page(json_t *items, const char *next_cursor);
+
+/* ---- body.c: JSON request bodies --------------------------------------- */
+
+#define BODY_MAX_JSON	(1024 * 1024)
+
+/* Reads and parses a JSON object body into ctx->in. 200 or an error. */
+int	body_json(struct ctx *);
+/* Reads a raw body of the given content type (e.g. "text/html") up to max
+ * bytes into ctx->raw. */
+int	body_raw(struct ctx *, const char *content_type, size_t max);
+/* Typed getters. present is set to 1 when the key exists (may be NULL).
+ * Strings are checked for length in code points; NULL JSON means absent
+ * unless nullable, in which case *out is NULL and present is 1. */
+int	body_string(struct ctx *, const char *key, int required, size_t min,
+	    size_t max, const char **out, int *present);
+int	body_bool(struct ctx *, const char *key, int required, int *out,
+	    int *present);
+int	body_int(struct ctx *, const char *key, int required, int64_t min,
+	    int64_t max, int64_t *out, int *present);
+/* Rejects keys that are not in the NULL-terminated list (422 field). */
+int	body_only_keys(struct ctx *, const char *const *allowed);
+
+/* ---- db.c --------------------------------------------------------------- */
+
+int	db_open(struct ctx *);
+void	db_close(struct db *);
+int	db_begin(struct ctx *);
+int	db_commit(struct ctx *);
+/* Runs sql with n text parameters (NULL entries are SQL NULL). Returns 200
+ * or an HTTP status for the failure, with the error recorded in ctx. */
+int	db_query(struct ctx *, const char *sql, int n, const char *const *p);
+int	db_rows(struct ctx *);
+const char *db_value(struct ctx *, int row, int col);	/* NULL if NULL */
+int	db_isnull(struct ctx *, int row, int col);
+int64_t	db_int(struct ctx *, int row, int col);
+int	db_bool(struct ctx *, int row, int col);
+/* Rows changed by the last INSERT/UPDATE/DELETE. */
+int64_t	db_affected(struct ctx *);
+/* Pings the database for /healthz; 1 when it answers. */
+int	db_ping(struct ctx *);
+
+/* ---- auth.c: sessions, tokens, CSRF, roles ----------------------------- */
+
+/* Resolves the caller from the bearer token or session cookie, and for
+ * cookie sessions checks CSRF on unsafe methods. 200 or 401/403. */
+int	auth_require(struct ctx *);
+/* Like auth_require but anonymous callers pass with me.id == 0. */
+int	auth_optional(struct ctx *);
+int	auth_require_role(struct ctx *, const char *role);
+int	auth_is_admin(const struct user *);
+void	auth_set_session_cookie(struct http_request *, const char *token,
+	    int max_age);
+
+/* ---- users.c: the User representation shared by every domain ---------- */
+
+/* SELECT list for a User row, and its renderer. */
+extern const char	SQL_USER_BY_ID[];
+extern const char	SQL_USER_BY_HANDLE[];
+json_t	*user_json(struct ctx *, int row, int with_email);
+json_t	*userref_json(struct ctx *, int row, int col);
+/* Loads a User by id into a JSON object (NULL and an error on failure). */
+int	user_load(struct ctx *, int64_t id, int with_email, json_t **out);
+/* Writes to the append-only audit log inside the current transaction. */
+int	audit_write(struct ctx *, const char *action, const char *target_type,
+	    const char *target_id, const char *reason);
+
+/* ---- pwtask.c: argon2id off the event loop, in a Kore task thread ----- */
+
+#define PW_MAX_CODEPOINTS	1024
+#define PW_MAX_BYTES		(PW_MAX_CODEPOINTS * 4 + 1)
+
+struct pwtask {
+	struct kore_task	task;
+	int			started;
+	int			ok;
+	char			hash[SECRET_PWHASH_MAX];
+};
+
+/* Starts hashing pw (hash == NULL) or verifying pw against hash in a task
+ * thread and puts the request to sleep; the handler returns
+ * KORE_RESULT_RETRY and is called again when the thread is done. */
+void	pwtask_start(struct pwtask *, struct http_request *, const char *pw,
+	    const char *hash);
+/* 0 while the thread works (the request sleeps again), 1 when done: then
+ * t->ok says whether it verified (or hashed) and t->hash holds a new hash. */
+int	pwtask_done(struct pwtask *, struct http_request *);
+
+/* ---- path.c: path parameters from regex routes ------------------------ */
+
+/* Copies the n-th '/'-separated segment (0-based) of req->path into out.
+ * Returns 1 on success, 0 if absent or too long. */
+int	path_segment(struct http_request *, int n, char *out, size_t outlen);
+/* Reads the request's query-string parameter; 1 found, 0 absent, -1 bad. */
+int	query_param(struct http_request *, const char *name, char *out,
+	    size_t outlen);
+/* Parses ?limit= and ?cursor= per the contract: 200 or 400/422. */
+int	page_params(struct ctx *, long *limit, int *has_cursor,
+	    int64_t *at_us, int64_t *id);
+
+/* ---- route handlers (conf/parley.conf.in names them) ------------------ */
+/* Every handler name carries a prefix: Kore resolves names through libc
+ * first, and a handler called "login" would run login(3). */
+
+int	api_healthz(struct http_request *);
+int	api_not_found(struct http_request *);
+int	api_auth_register(struct http_request *);
+int	api_auth_login(struct http_request *);
+int	api_auth_logout(struct http_request *);
+int	api_me(struct http_request *);
+int	api_me_tokens(struct http_request *);
+int	api_me_token(struct http_request *);
+int	api_admin_user(struct http_request *);
+int	asset_serve(struct http_request *);
+
+#endif /* PARLEY_PURE */
+
+#endif /* PARLEY_H */
