@@ -171,6 +171,7 @@ api_auth_register(struct http_request *req)
 	}
 	if (!pwtask_done(&st->pw, req))
 		return (KORE_RESULT_RETRY);
+	c.started_ms = st->pw.started_ms;
 	(void)register_store(&c, st);
 	secret_wipe(st, sizeof(*st));
 	http_state_cleanup(req);
@@ -287,6 +288,7 @@ api_auth_login(struct http_request *req)
 	}
 	if (!pwtask_done(&st->pw, req))
 		return (KORE_RESULT_RETRY);
+	c.started_ms = st->pw.started_ms;
 	(void)login_finish(&c, st);
 	secret_wipe(st, sizeof(*st));
 	http_state_cleanup(req);

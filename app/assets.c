@@ -109,7 +109,7 @@ asset_serve(struct http_request *req)
 	    strcmp(inm, etag) == 0) {
 		close(fd);
 		http_response(req, HTTP_STATUS_NOT_MODIFIED, NULL, 0);
-		reply_access_log(req, HTTP_STATUS_NOT_MODIFIED, 0);
+		reply_access_log(req, c.started_ms, HTTP_STATUS_NOT_MODIFIED, 0);
 		return (KORE_RESULT_OK);
 	}
 	buf = kore_buf_alloc((size_t)st.st_size + 1);
@@ -123,7 +123,7 @@ asset_serve(struct http_request *req)
 	close(fd);
 	http_response_header(req, "content-type", type);
 	http_response(req, HTTP_STATUS_OK, buf->data, buf->offset);
-	reply_access_log(req, HTTP_STATUS_OK, 0);
+	reply_access_log(req, c.started_ms, HTTP_STATUS_OK, 0);
 	kore_buf_free(buf);
 	return (KORE_RESULT_OK);
 }

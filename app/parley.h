@@ -139,6 +139,7 @@ struct ctx {
 	int			 status;
 	struct apierror		 err;
 	struct kore_buf		*raw;	/* the raw body, when read */
+	u_int64_t		 started_ms;	/* for the access log */
 };
 
 /* Sets up a context; always pair with ctx_finish(). */
@@ -151,7 +152,8 @@ int	ctx_fail(struct ctx *, int status, const char *code,
 	    const char *field, const char *message);
 int	ctx_method_not_allowed(struct ctx *, const char *allow);
 void	reply_security_headers(struct http_request *);
-void	reply_access_log(struct http_request *, int status, int64_t user_id);
+void	reply_access_log(struct http_request *, u_int64_t started_ms,
+	    int status, int64_t user_id);
 json_t	*reply_page(json_t *items, const char *next_cursor);
 
 /* ---- body.c: JSON request bodies --------------------------------------- */
@@ -226,6 +228,7 @@ int	audit_write(struct ctx *, const char *action, const char *target_type,
 
 struct pwtask {
 	struct kore_task	task;
+	u_int64_t		started_ms;	/* when the request began */
 	int			started;
 	int			ok;
 	char			hash[SECRET_PWHASH_MAX];

@@ -54,6 +54,7 @@ pwtask_start(struct pwtask *t, struct http_request *req, const char *pw,
 	if (hash != NULL)
 		kore_strlcpy(msg.hash, hash, sizeof(msg.hash));
 
+	t->started_ms = req->start;
 	kore_task_create(&t->task, pwtask_entry);
 	kore_task_bind_request(&t->task, req);
 	kore_task_run(&t->task);

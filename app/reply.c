@@ -23,6 +23,7 @@ ctx_init(struct ctx *c, struct http_request *req)
 	memset(c, 0, sizeof(*c));
 	c->req = req;
 	c->status = HTTP_STATUS_OK;
+	c->started_ms = kore_time_ms();
 	kore_pgsql_init(&c->db.sql);
 }
 
@@ -61,14 +62,15 @@ reply_security_headers(struct http_request *req)
 }
 
 void
-reply_access_log(struct http_request *req, int status, int64_t user_id)
+reply_access_log(struct http_request *req, u_int64_t started_ms, int status,
+    int64_t user_id)
 {
 	u_int64_t	now = kore_time_ms();
 
 	/* Never the query string or the body: they may hold secrets. */
 	kore_log(LOG_INFO, "access method=%s path=%s status=%d ms=%llu user=%lld",
 	    http_method_text(req->method), req->path, status,
-	    (unsigned long long)(now - req->start), (long long)user_id);
+	    (unsigned long long)(now - started_ms), (long long)user_id);
 }
 
 json_t *
@@ -143,7 +145,7 @@ ctx_finish(struct ctx *c)
 			free(text);
 		}
 	}
-	reply_access_log(req, status, c->me.id);
+	reply_access_log(req, c->started_ms, status, c->me.id);
 
 	json_decref(c->in);
 	json_decref(c->out);

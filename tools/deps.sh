@@ -6,12 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(kore libpq-dev libsodium-dev libjansson-dev postgresql
-              postgresql-contrib nodejs npm chromium wrk)
+              postgresql-contrib chromium wrk)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
     missing+=("$p")
 done
+# Node.js may come from elsewhere (with its own npm); only install Debian's
+# when there is none.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"
   sudo=""

@@ -10,7 +10,7 @@ port=$1 db=$2
 {
   echo '\set ON_ERROR_STOP on'
   echo 'SET client_min_messages = warning;'
-  echo 'SELECT pg_advisory_lock(7226000);'
+  echo 'SELECT pg_advisory_lock(7226000) \g /dev/null'
   echo 'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());'
   for f in sql/[0-9]*.sql; do
     v=$(basename "$f" .sql)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make run`: the private cluster, the migrations, then Parley in the
-# foreground. Ctrl-C stops Parley, then its PostgreSQL.
+# foreground. Ctrl-C (or SIGTERM) stops Parley, then its PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${PORT:-8888}
@@ -8,12 +8,21 @@ pgport=${PG_PORT:-$((port + 46544))}
 db=${PARLEY_DB_NAME:-parley}
 
 tools/pg.sh start var/pg "$pgport"
-stop_pg() { tools/pg.sh stop var/pg; }
-trap stop_pg EXIT
+kore_pid=""
+shutdown() {
+  trap - INT TERM EXIT
+  if [ -n "$kore_pid" ] && kill -0 "$kore_pid" 2>/dev/null; then
+    kill -TERM "$kore_pid" 2>/dev/null || true
+    wait "$kore_pid" 2>/dev/null || true
+  fi
+  tools/pg.sh stop var/pg
+}
+trap shutdown INT TERM EXIT
 tools/pg.sh createdb "$pgport" "$db"
 tools/migrate.sh "$pgport" "$db"
 
 export PARLEY_DATABASE="host=127.0.0.1 port=$pgport dbname=$db user=postgres"
 echo "parley: serving http://127.0.0.1:$port (PostgreSQL on 127.0.0.1:$pgport, database $db); Ctrl-C stops"
-# Not exec: the EXIT trap must run after Kore has gone.
-kore -f -n -r -c "var/parley-$port.conf" || true
+kore -f -n -r -c "var/parley-$port.conf" &
+kore_pid=$!
+wait "$kore_pid" || true
