@@ -11,6 +11,9 @@ data=var/test-pg
 log=var/test-kore.log
 out=var/test-output
 mkdir -p var "$out"
+# One run at a time per checkout: the ports and the cluster are shared.
+exec 9>var/test.lock
+flock 9
 passed=0 failed=0
 
 count_node() {   # adds a node --test spec report's totals
