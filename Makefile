@@ -52,7 +52,7 @@ test: deps
 	@tools/test.sh
 
 bench: deps
-	@echo "make bench arrives with the benchmark issue"
+	@bench/auth.sh
 
 clean:
 	rm -rf build app.so var/parley-*.conf

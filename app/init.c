@@ -26,6 +26,8 @@ KORE_SECCOMP_FILTER("parley",
 	KORE_SYSCALL_ALLOW(rseq),
 	KORE_SYSCALL_ALLOW(set_robust_list),
 	KORE_SYSCALL_ALLOW(sched_getaffinity),
+	KORE_SYSCALL_ALLOW(setpriority),
+	KORE_SYSCALL_ALLOW(gettid),
 );
 
 struct parley_config	config;

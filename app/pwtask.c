@@ -6,7 +6,11 @@
  * its end of the channel. Inputs and the result travel through the channel
  * by value, so the thread never touches request memory.
  */
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
 #include <string.h>
+#include <unistd.h>
 
 #include "parley.h"
 
@@ -28,6 +32,9 @@ pwtask_entry(struct kore_task *t)
 	struct pw_msg		msg;
 	struct pw_result	res;
 
+	/* Hashing yields the CPU to the event loops: on a small machine the
+	 * hash threads would otherwise take the cores from every request. */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 	memset(&res, 0, sizeof(res));
 	if (kore_task_channel_read(t, &msg, sizeof(msg)) != sizeof(msg))
 		return (KORE_RESULT_ERROR);
