@@ -27,19 +27,22 @@ deps:
 
 build/%.o: app/%.c app/parley.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 app.so: $(OBJS)
-	$(CC) -shared -o $@ $(OBJS) $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) -shared -o $@ $(OBJS) $(LDLIBS)
 
 var/parley-%.conf: conf/parley.conf.in
 	@mkdir -p var/tmp
-	sed -e 's/@PORT@/$*/g' -e 's/@WORKERS@/$(WORKERS)/g' \
+	@sed -e 's/@PORT@/$*/g' -e 's/@WORKERS@/$(WORKERS)/g' \
 	    -e 's/@SECCOMP_TRACING@/$(SECCOMP_TRACING)/g' $< > $@
 
 build/tests/%: tests/unit/%.c tests/unit/tap.h $(PURE) app/parley.h
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -Iapp -o $@ $< $(PURE) -lsodium
+	@echo "  CC-SAN  $@"
+	@$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -Iapp -o $@ $< $(PURE) -lsodium
 
 unit: $(UNIT_BINS)
 

@@ -43,6 +43,8 @@ static const char SQL_LOGIN_FAILED[] =
 static const char SQL_LOGIN_CLEAR[] =
     "DELETE FROM login_failures WHERE login_key = $1";
 static const char SQL_SESSION_CREATE[] =
+    "WITH gc AS (DELETE FROM sessions WHERE user_id = $1 "
+    "  AND expires_at < now()) "
     "INSERT INTO sessions (user_id, token_hash, csrf_token, expires_at) "
     "VALUES ($1, $2, $3, now() + make_interval(hours => $4::int))";
 static const char SQL_SESSION_DELETE[] =

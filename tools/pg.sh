@@ -5,6 +5,7 @@
 #
 #   tools/pg.sh start DATADIR PORT   create if missing, start if stopped
 #   tools/pg.sh stop DATADIR         fast shutdown, if running
+#   tools/pg.sh port DATADIR         the port a running cluster listens on
 #   tools/pg.sh createdb PORT NAME   create a database if missing
 set -euo pipefail
 
@@ -43,6 +44,7 @@ log_line_prefix = '%m [%p] %q%u@%d '
 CONF
   fi
   if as_pg "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    echo "pg: already running on 127.0.0.1:$(sed -n 4p "$data/postmaster.pid")"
     exit 0
   fi
   as_pg "$PGBIN/pg_ctl" -D "$data" -l "$data/server.log" -o "-p $port" \
@@ -56,6 +58,10 @@ stop)
     as_pg "$PGBIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
     echo "pg: stopped"
   fi
+  ;;
+port)
+  as_pg "$PGBIN/pg_ctl" -D "$1" status >/dev/null 2>&1 || exit 1
+  sed -n 4p "$1/postmaster.pid"
   ;;
 createdb)
   port=$1 name=$2

@@ -7,7 +7,14 @@ port=${PORT:-8888}
 pgport=${PG_PORT:-$((port + 46544))}
 db=${PARLEY_DB_NAME:-parley}
 
+# Stop PostgreSQL on the way out only if this run started it: another
+# `make run` of the same checkout may be using it.
+started_pg=1
+tools/pg.sh port var/pg >/dev/null 2>&1 && started_pg=0
 tools/pg.sh start var/pg "$pgport"
+# A cluster already running (another `make run` of this checkout) keeps its
+# port; use whatever it listens on.
+pgport=$(tools/pg.sh port var/pg)
 kore_pid=""
 shutdown() {
   trap - INT TERM EXIT
@@ -15,7 +22,7 @@ shutdown() {
     kill -TERM "$kore_pid" 2>/dev/null || true
     wait "$kore_pid" 2>/dev/null || true
   fi
-  tools/pg.sh stop var/pg
+  if [ "$started_pg" = 1 ]; then tools/pg.sh stop var/pg; fi
 }
 trap shutdown INT TERM EXIT
 tools/pg.sh createdb "$pgport" "$db"
