@@ -180,8 +180,10 @@ api_auth_register(struct http_request *req)
 	return (ctx_finish(&c));
 }
 
-/* Phase 1 of login: lockout, then the user's hash (or the dummy one, so an
- * unknown login costs the same time as a wrong password). */
+/* Phase 1 of login: the user's hash (or the dummy one, so an unknown login
+ * costs the same time as a wrong password), then the lockout. Failures are
+ * counted per account when the login names one, so the handle and the
+ * e-mail address share one budget, and per login text otherwise. */
 static int
 login_lookup(struct ctx *c, struct login_state *st, const char **password,
     const char **hash)
@@ -198,13 +200,6 @@ login_lookup(struct ctx *c, struct login_state *st, const char **password,
 	kore_strlcpy(st->login_key, login, sizeof(st->login_key));
 	lower_ascii(st->login_key);
 	params[0] = st->login_key;
-	if ((status = db_query(c, SQL_LOCKOUT, 1, params)) != HTTP_STATUS_OK)
-		return (status);
-	if (db_rows(c) == 1) {
-		c->err.retry_after = (int)db_int(c, 0, 0);
-		return (ctx_fail(c, 429, NULL, NULL, "Too many failed sign-ins; "
-		    "try again when Retry-After has passed."));
-	}
 	if ((status = db_query(c, SQL_LOGIN_USER, 1, params)) != HTTP_STATUS_OK)
 		return (status);
 	*hash = config.dummy_hash;
@@ -214,6 +209,16 @@ login_lookup(struct ctx *c, struct login_state *st, const char **password,
 		kore_strlcpy(st->pw.hash, db_value(c, 0, 1),
 		    sizeof(st->pw.hash));
 		*hash = st->pw.hash;
+		(void)snprintf(st->login_key, sizeof(st->login_key),
+		    "user:%lld", (long long)st->user_id);
+	}
+	params[0] = st->login_key;
+	if ((status = db_query(c, SQL_LOCKOUT, 1, params)) != HTTP_STATUS_OK)
+		return (status);
+	if (db_rows(c) == 1) {
+		c->err.retry_after = (int)db_int(c, 0, 0);
+		return (ctx_fail(c, 429, NULL, NULL, "Too many failed sign-ins; "
+		    "try again when Retry-After has passed."));
 	}
 	return (HTTP_STATUS_OK);
 }

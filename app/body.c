@@ -76,7 +76,7 @@ body_json(struct ctx *c)
 		return (ctx_fail(c, 400, "invalid_utf8", NULL,
 		    "The body is not valid UTF-8."));
 	c->in = json_loadb((const char *)c->raw->data, c->raw->offset,
-	    JSON_REJECT_DUPLICATES, &jerr);
+	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (c->in == NULL)
 		return (ctx_fail(c, 400, "malformed_json", NULL,
 		    "The body is not valid JSON."));
@@ -84,6 +84,18 @@ body_json(struct ctx *c)
 		return (ctx_fail(c, 400, "malformed_json", NULL,
 		    "The body must be a JSON object."));
 	return (HTTP_STATUS_OK);
+}
+
+static int
+body_field_name_ok(const char *key)
+{
+	size_t	i;
+
+	for (i = 0; key[i] != '\0'; i++)
+		if (!((key[i] >= 'a' && key[i] <= 'z') || key[i] == '_') ||
+		    i >= 40)
+			return (0);
+	return (i > 0);
 }
 
 int
@@ -97,8 +109,12 @@ body_only_keys(struct ctx *c, const char *const *allowed)
 		for (i = 0; allowed[i] != NULL; i++)
 			if (strcmp(allowed[i], key) == 0)
 				break;
+		/* Name the field only when it looks like one of ours
+		 * (snake_case): error bodies never echo arbitrary input.
+		 * key points into c->in, which lives until ctx_finish(). */
 		if (allowed[i] == NULL)
-			return (ctx_fail(c, 422, NULL, NULL,
+			return (ctx_fail(c, 422, NULL,
+			    body_field_name_ok(key) ? key : NULL,
 			    "The body has a field this route does not accept."));
 	}
 	return (HTTP_STATUS_OK);
