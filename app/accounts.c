@@ -88,6 +88,9 @@ register_validate(struct ctx *c, struct register_state *st,
 	    NULL) != 200 ||
 	    body_string(c, "display_name", 1, 1, 100, &name, NULL) != 200)
 		return (c->status);
+	if (text_blank(name))
+		return (ctx_fail(c, 422, NULL, "display_name",
+		    "The name cannot be blank."));
 	kore_strlcpy(st->handle, handle, sizeof(st->handle));
 	lower_ascii(st->handle);
 	if (!valid_handle(st->handle))
@@ -218,7 +221,7 @@ login_lookup(struct ctx *c, struct login_state *st, const char **password,
 	if (db_rows(c) == 1) {
 		c->err.retry_after = (int)db_int(c, 0, 0);
 		return (ctx_fail(c, 429, NULL, NULL, "Too many failed sign-ins; "
-		    "try again when Retry-After has passed."));
+		    "try again later."));
 	}
 	return (HTTP_STATUS_OK);
 }

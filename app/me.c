@@ -101,8 +101,9 @@ manager_param(struct ctx *c, int *present, char *id, size_t idlen)
 	int		 status;
 
 	id[0] = '\0';
-	if ((status = body_string(c, "manager", 0, 1, 30, &handle,
-	    present)) != HTTP_STATUS_OK || handle == NULL)
+	/* null or "" clears the manager. */
+	if ((status = body_string(c, "manager", 0, 0, 30, &handle,
+	    present)) != HTTP_STATUS_OK || handle == NULL || *handle == '\0')
 		return (status);
 	params[0] = handle;
 	if ((status = db_query(c, SQL_MANAGER_BY_HANDLE, 1, params)) != 200)
@@ -142,6 +143,10 @@ me_patch(struct ctx *c)
 	    body_string(c, "bio", 0, 0, 2000, &p[5], NULL) != 200 ||
 	    skills_param(c, &skills) != 200)
 		goto out;
+	if (p[1] != NULL && text_blank(p[1])) {
+		ctx_fail(c, 422, NULL, "display_name", "The name cannot be blank.");
+		goto out;
+	}
 	if ((status = db_begin(c)) != 200 ||
 	    (status = manager_param(c, &has_manager, manager,
 	    sizeof(manager))) != 200)

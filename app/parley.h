@@ -17,6 +17,8 @@
  * (overlongs, surrogates and code points above U+10FFFF are invalid). */
 long	utf8_length(const char *s, size_t len);
 int	utf8_valid(const char *s, size_t len);
+/* 1 if s is empty or only whitespace (ASCII and common Unicode spaces). */
+int	text_blank(const char *s);
 /* 1 if handle matches ^[a-z0-9_]{3,30}$ (the caller lower-cases first). */
 int	valid_handle(const char *s);
 /* 1 for a plausible address: one '@', non-empty local part, a dotted domain

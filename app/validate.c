@@ -186,3 +186,27 @@ parse_int_range(const char *s, long min, long max, long *out)
 	*out = v;
 	return (1);
 }
+
+int
+text_blank(const char *s)
+{
+	/* ASCII whitespace and the Unicode spaces people paste: NBSP, the
+	 * U+2000 block, U+3000 and the zero-width space. */
+	const unsigned char	*p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		if (*p == ' ' || (*p >= '\t' && *p <= '\r')) {
+			p++;
+		} else if (p[0] == 0xc2 && p[1] == 0xa0) {
+			p += 2;
+		} else if (p[0] == 0xe2 && p[1] == 0x80 &&
+		    (p[2] <= 0x8b || p[2] == 0xaf)) {
+			p += 3;
+		} else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) {
+			p += 3;
+		} else {
+			return (0);
+		}
+	}
+	return (1);
+}

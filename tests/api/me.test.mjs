@@ -2,7 +2,7 @@
 // managers, and the authentication rules (cookie + CSRF, or bearer token).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, person, tokenFor, assertError, unique } from '../lib/api.mjs';
+import { api, person, register, tokenFor, assertError, unique, PASSWORD } from '../lib/api.mjs';
 
 const patch = (who, json, opts = {}) => api('PATCH', '/api/v1/me', { session: who.session, json, ...opts });
 const getMe = (who) => api('GET', '/api/v1/me', { session: who.session });
@@ -219,7 +219,6 @@ describe('PATCH /api/v1/me: manager', () => {
   test('an unknown handle is 422 field manager', async () => {
     const p = await person();
     assertError(await patch(p, { manager: unique('nobody') }), 422, 'validation_failed', 'manager');
-    assertError(await patch(p, { manager: '' }), 422, 'validation_failed', 'manager');
   });
 
   test('oneself is 422 field manager', async () => {
@@ -295,4 +294,22 @@ describe('PATCH /api/v1/me: CSRF', () => {
   test('anonymous PATCH: 401 unauthenticated', async () => {
     assertError(await api('PATCH', '/api/v1/me', { json: { title: 'x' } }), 401, 'unauthenticated');
   });
+});
+
+test('me: blank display names are refused, "" as manager clears it', async () => {
+  const a = await person();
+  const b = await register();
+  for (const name of ['   ', '\u00a0\u3000', '\t\n']) {
+    const r = await api('PATCH', '/api/v1/me', { session: a.session, json: { display_name: name } });
+    assertError(r, 422, 'validation_failed', 'display_name');
+  }
+  const handle = unique();
+  const reg = await api('POST', '/api/v1/auth/register', { json: {
+    handle, email: `${handle}@example.com`, password: PASSWORD, display_name: '  ' } });
+  assertError(reg, 422, 'validation_failed', 'display_name');
+  let r = await api('PATCH', '/api/v1/me', { session: a.session, json: { manager: b.handle } });
+  assert.equal(r.body.user.manager.handle, b.handle);
+  r = await api('PATCH', '/api/v1/me', { session: a.session, json: { manager: '' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.user.manager, null);
 });

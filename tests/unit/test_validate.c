@@ -75,6 +75,11 @@ main(void)
 	ok(!email_domain_allowed("a@example.com.evil.test", "example.com"),
 	    "suffix tricks are refused");
 
+	ok(text_blank("") && text_blank(" \t\n") &&
+	    text_blank("\xc2\xa0\xe2\x80\x8b\xe3\x80\x80"),
+	    "blank: empty, ASCII and Unicode spaces");
+	ok(!text_blank(" a ") && !text_blank("\xc3\xa9"),
+	    "not blank: letters, accented letters");
 	ok(parse_id("1", &id) && id == 1, "id 1");
 	ok(parse_id("9223372036854775807", &id) && id == INT64_MAX, "id max");
 	ok(!parse_id("9223372036854775808", &id), "id overflow is rejected");

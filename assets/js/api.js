@@ -1,0 +1,116 @@
+// The one place the browser talks to the Parley API.
+//
+//   import { api, ApiError } from './api.js';
+//   const { user } = await api.get('/me');
+//   await api.patch('/me', { title: 'Engineer' });
+//
+// Paths are relative to /api/v1. JSON in, JSON out; cookies are sent
+// same-origin, and every unsafe request carries the session's CSRF token
+// (X-CSRF-Token). Failures throw ApiError with the contract's
+// {code, message, field}; network failures use status 0 / code
+// "network_error".
+
+const BASE = '/api/v1';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+let csrfToken = null;
+const authLostListeners = new Set();
+
+export class ApiError extends Error {
+  constructor(status, error = {}, headers = null) {
+    super(error.message || defaultMessage(status));
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = error.code || 'error';
+    this.field = error.field || null;
+    const retry = headers ? Number.parseInt(headers.get('retry-after') || '', 10) : NaN;
+    this.retryAfter = Number.isFinite(retry) ? retry : null;
+  }
+}
+
+function defaultMessage(status) {
+  if (status === 0) return 'Parley could not be reached. Check your connection and try again.';
+  if (status >= 500) return 'Something went wrong on our side. Please try again.';
+  return 'The request failed.';
+}
+
+/** The CSRF token from POST /auth/login or GET /me; null when signed out. */
+export function setCsrfToken(token) {
+  csrfToken = token || null;
+}
+
+/** fn(error) runs when a request shows the session has ended (401, or the
+ *  account was suspended). The sign-in call itself never triggers it. */
+export function onAuthLost(fn) {
+  authLostListeners.add(fn);
+  return () => authLostListeners.delete(fn);
+}
+
+async function send(method, path, body) {
+  const headers = { accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res;
+  try {
+    res = await fetch(BASE + path, init);
+  } catch {
+    throw new ApiError(0, { code: 'network_error' });
+  }
+  let data = null;
+  if (res.status !== 204 && (res.headers.get('content-type') || '').startsWith('application/json')) {
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+  }
+  if (res.ok) return data;
+  throw new ApiError(res.status, (data && data.error) || {}, res.headers);
+}
+
+/**
+ * request(method, path, body?, {quiet}) -> parsed JSON (null for 204).
+ * quiet: do not announce a lost session (used by the GET /me probe).
+ */
+export async function request(method, path, body, { quiet = false } = {}) {
+  try {
+    try {
+      return await send(method, path, body);
+    } catch (err) {
+      // 503 means the database was unavailable and nothing was written
+      // (e.g. it is restarting): worth one more try after a moment.
+      if (err.status !== 503) throw err;
+      await new Promise((resolve) => { setTimeout(resolve, 400); });
+      return await send(method, path, body);
+    }
+  } catch (err) {
+    // Another tab may have signed in again, which rotates the CSRF token:
+    // fetch the current one and retry once.
+    if (err.code === 'csrf_failed' && UNSAFE.has(method)) {
+      try {
+        const me = await send('GET', '/me');
+        setCsrfToken(me && me.csrf_token);
+      } catch {
+        throw err;
+      }
+      return send(method, path, body);
+    }
+    const authCall = path.startsWith('/auth/');
+    if (!quiet && !authCall && (err.status === 401 || err.code === 'account_suspended')) {
+      for (const fn of authLostListeners) fn(err);
+    }
+    throw err;
+  }
+}
+
+export const api = {
+  get: (path, opts) => request('GET', path, undefined, opts),
+  post: (path, body, opts) => request('POST', path, body, opts),
+  patch: (path, body, opts) => request('PATCH', path, body, opts),
+  put: (path, body, opts) => request('PUT', path, body, opts),
+  del: (path, opts) => request('DELETE', path, undefined, opts),
+};

@@ -1,0 +1,65 @@
+// Every page of the app, in one table. The router and the header both read
+// it, so adding a page is: write assets/js/pages/<name>.js (exporting
+// render(ctx), see router.js) and add one entry here.
+//
+// Fields:
+//   path     hash route without "#/"; ":name" segments become ctx.params.name
+//            (e.g. 'people/:handle' matches #/people/alice)
+//   title    page title (document.title and the default heading)
+//   label    text in the navigation (defaults to title)
+//   nav      'primary' shows it in the header's main navigation, 'account'
+//            in the profile/tokens sub-navigation; omit for no link
+//   access   'user' (signed in; the default), 'guest' (signed out only),
+//            or 'any'
+//   roles    optional list of roles allowed (e.g. ['admin'])
+//   page     () => import('./pages/x.js'); omit for a "coming soon" page
+//   summary  one sentence describing the page (used by "coming soon")
+
+export const ROUTES = [
+  { path: 'home', title: 'Home', nav: 'primary', page: () => import('./pages/home.js') },
+  {
+    path: 'people', title: 'People', nav: 'primary',
+    summary: 'Find colleagues by name, skill, department or manager, and follow the people you work with.',
+  },
+  {
+    path: 'communities', title: 'Communities', nav: 'primary',
+    summary: 'Join communities around teams, projects and interests, and take part in their discussions.',
+  },
+  {
+    path: 'bookmarks', title: 'Bookmarks', nav: 'primary',
+    summary: 'Keep the posts and people you want to come back to in one place.',
+  },
+  {
+    path: 'customers', title: 'Customers', nav: 'primary',
+    summary: 'See customer accounts and the conversations your colleagues have about them.',
+  },
+  {
+    path: 'reports', title: 'Reports', nav: 'primary',
+    summary: 'Activity and engagement reports for analysts and community managers.',
+  },
+  {
+    path: 'admin', title: 'Admin', nav: 'primary', roles: ['admin'],
+    page: () => import('./pages/admin.js'),
+  },
+
+  { path: 'profile', title: 'Your profile', label: 'Profile', nav: 'account', page: () => import('./pages/profile.js') },
+  { path: 'tokens', title: 'Access tokens', nav: 'account', page: () => import('./pages/tokens.js') },
+
+  { path: 'signin', title: 'Sign in', access: 'guest', page: () => import('./pages/signin.js') },
+  { path: 'register', title: 'Create an account', access: 'guest', page: () => import('./pages/register.js') },
+];
+
+/** Where "#/" (or the brand link) leads. */
+export const HOME = { signedIn: 'home', signedOut: 'signin' };
+
+/** The routes a user may see in the given navigation ('primary'|'account'). */
+export function navItems(which, user) {
+  return ROUTES.filter((r) => r.nav === which && canSee(r, user));
+}
+
+export function canSee(route, user) {
+  const access = route.access || 'user';
+  if (access === 'guest') return !user;
+  if (access === 'user' && !user) return false;
+  return !route.roles || (user && route.roles.includes(user.role));
+}

@@ -1,0 +1,114 @@
+// The frame around every page: primary navigation (from nav.js), the
+// signed-in user and the sign-out button, the skip link, and the status
+// live region that announce() writes to.
+import { h, clear, link, avatar } from './dom.js';
+import { navItems } from './nav.js';
+import { session, subscribe, signOut } from './session.js';
+import { onRouteChange, currentRoute, focusHeading } from './router.js';
+import { errorMessage } from './forms.js';
+
+let statusTimer = null;
+
+/**
+ * Shows a short message in the status live region (role="status",
+ * aria-live="polite"); announce('') clears it. kind: 'info' | 'success' |
+ * 'error'. Success and info messages go after a while; errors stay until
+ * the next message or page. The router clears messages on navigation, so
+ * announce after navigate() for a message about the new page.
+ */
+export function announce(text, kind = 'info') {
+  const area = document.getElementById('status-area');
+  const region = document.getElementById('status');
+  if (!area || !region) return;
+  clearTimeout(statusTimer);
+  clear(region);
+  for (const old of area.querySelectorAll('.status-dismiss')) old.remove();
+  if (!text) return;
+  region.append(h('div', { class: ['status-message', `status-${kind}`] }, text));
+  // Outside the live region, so that it is not read out with the message.
+  area.append(h('button', {
+    type: 'button', class: 'status-dismiss', 'aria-label': 'Dismiss message', onclick: () => announce(''),
+  }, '×'));
+  if (kind !== 'error') statusTimer = setTimeout(() => announce(''), 8000);
+}
+
+function isCurrent(path) {
+  const cur = currentRoute();
+  return !!(cur && cur.route && cur.route.path === path);
+}
+
+function renderNav() {
+  const nav = document.getElementById('primary-nav');
+  clear(nav);
+  const items = navItems('primary', session.user);
+  nav.hidden = items.length === 0;
+  if (!items.length) return;
+  nav.append(h('ul', { class: 'nav-list' }, items.map((r) =>
+    h('li', null, h('a', {
+      href: link(r.path),
+      class: 'nav-link',
+      'aria-current': isCurrent(r.path) ? 'page' : null,
+    }, r.label || r.title)))));
+}
+
+function renderUser() {
+  const area = document.getElementById('user-area');
+  clear(area);
+  const user = session.user;
+  if (!user) {
+    if (!session.ready) return;
+    area.append(
+      h('a', { href: link('signin'), class: 'btn btn-ghost btn-sm', 'aria-current': isCurrent('signin') ? 'page' : null }, 'Sign in'),
+      h('a', { href: link('register'), class: 'btn btn-primary btn-sm', 'aria-current': isCurrent('register') ? 'page' : null }, 'Register'),
+    );
+    return;
+  }
+  const signOutButton = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', id: 'sign-out' }, 'Sign out');
+  signOutButton.addEventListener('click', async () => {
+    signOutButton.disabled = true;
+    try {
+      await signOut();
+      announce('You have signed out.', 'success');
+    } catch (err) {
+      signOutButton.disabled = false;
+      announce(`Signing out failed: ${errorMessage(err)}`, 'error');
+    }
+  });
+  area.append(
+    h('a', {
+      href: link('profile'),
+      class: 'user-chip',
+      id: 'current-user',
+      'aria-current': isCurrent('profile') ? 'page' : null,
+      title: `Signed in as @${user.handle}`,
+    },
+    avatar(user, 'sm'),
+    h('span', { class: 'user-chip-text' },
+      h('span', { class: 'visually-hidden' }, 'Signed in as '),
+      h('span', { class: 'user-chip-name' }, user.display_name),
+      h('span', { class: 'user-chip-handle' }, `@${user.handle}`))),
+    signOutButton,
+  );
+}
+
+function renderHeader() {
+  const brand = document.getElementById('brand');
+  brand.setAttribute('href', link(session.user ? 'home' : 'signin'));
+  renderNav();
+  renderUser();
+}
+
+export function startShell() {
+  // The skip link would otherwise change the hash (and the route).
+  document.getElementById('skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    focusHeading();
+  });
+  subscribe((state, reason) => {
+    renderHeader();
+    // After the router's own listener has moved to the sign-in page.
+    if (reason === 'expired') queueMicrotask(() => announce('Your session has ended. Sign in again to continue.', 'error'));
+  });
+  onRouteChange(renderHeader);
+  renderHeader();
+}
