@@ -40,6 +40,8 @@ int	parse_int_range(const char *s, long min, long max, long *out);
  * (NUL-terminated, at most outlen-1 bytes). Returns 1 when found and
  * decoded, 0 when absent, -1 when malformed or too long. */
 int	qs_get(const char *query, const char *name, char *out, size_t outlen);
+/* Percent-decodes one path segment ('+' stays '+'); 1 on success. */
+int	path_decode(const char *s, size_t len, char *out, size_t outlen);
 /* Cursor = opaque text for a (microsecond time, id) keyset position. */
 int	cursor_encode(int64_t at_us, int64_t id, char *out, size_t outlen);
 /* 1 on a well-formed cursor, 0 on anything else (tampered, truncated). */
@@ -271,6 +273,31 @@ int	api_me_tokens(struct http_request *);
 int	api_me_token(struct http_request *);
 int	api_admin_user(struct http_request *);
 int	asset_serve(struct http_request *);
+/* import.c */
+int	api_admin_import_ldif(struct http_request *);
+/* people.c */
+int	api_me_tags(struct http_request *);
+int	api_people(struct http_request *);
+int	api_departments(struct http_request *);
+int	api_user(struct http_request *);
+int	api_user_follow(struct http_request *);
+int	api_user_endorse(struct http_request *);
+int	api_user_unendorse(struct http_request *);
+/* posts.c */
+int	api_posts(struct http_request *);
+int	api_post(struct http_request *);
+int	api_post_like(struct http_request *);
+int	api_post_versions(struct http_request *);
+/* timeline.c */
+int	api_timeline_home(struct http_request *);
+int	api_user_posts(struct http_request *);
+int	api_tag(struct http_request *);
+int	api_tag_posts(struct http_request *);
+int	api_tag_follow(struct http_request *);
+/* notify.c */
+int	api_notifications(struct http_request *);
+int	api_notifications_read(struct http_request *);
+int	api_notifications_unread(struct http_request *);
 
 #endif /* PARLEY_PURE */
 

@@ -23,11 +23,9 @@ path_segment(struct http_request *req, int n, char *out, size_t outlen)
 	end = strchr(p, '/');
 	if (end == NULL)
 		end = p + strlen(p);
-	if (end == p || (size_t)(end - p) >= outlen)
+	if (end == p || !path_decode(p, (size_t)(end - p), out, outlen))
 		return (0);
-	memcpy(out, p, (size_t)(end - p));
-	out[end - p] = '\0';
-	return (1);
+	return (utf8_valid(out, strlen(out)));
 }
 
 int

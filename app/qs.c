@@ -24,16 +24,18 @@ hexval(int c)
 	return (-1);
 }
 
-/* URL-decodes s[0..len) into out; -1 on a bad escape, a NUL or overflow. */
+/* URL-decodes s[0..len) into out; -1 on a bad escape, a NUL or overflow.
+ * plus_is_space: '+' means ' ' (query strings), not in paths. */
 static int
-url_decode(const char *s, size_t len, char *out, size_t outlen)
+url_decode_mode(const char *s, size_t len, char *out, size_t outlen,
+    int plus_is_space)
 {
 	size_t	i, o = 0;
 	int	hi, lo, c;
 
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c == '+') {
+		if (c == '+' && plus_is_space) {
 			c = ' ';
 		} else if (c == '%') {
 			if (i + 2 >= len)
@@ -50,6 +52,18 @@ url_decode(const char *s, size_t len, char *out, size_t outlen)
 	}
 	out[o] = '\0';
 	return (1);
+}
+
+static int
+url_decode(const char *s, size_t len, char *out, size_t outlen)
+{
+	return (url_decode_mode(s, len, out, outlen, 1));
+}
+
+int
+path_decode(const char *s, size_t len, char *out, size_t outlen)
+{
+	return (url_decode_mode(s, len, out, outlen, 0) == 1 ? 1 : 0);
 }
 
 int

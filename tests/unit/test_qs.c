@@ -30,6 +30,13 @@ main(void)
 	ok(qs_get("q=0123456789abcdef", "q", out, sizeof(out)) == -1,
 	    "too long for the buffer is -1");
 
+	ok(path_decode("c%2B%2B+x", 9, out, sizeof(out)) &&
+	    strcmp(out, "c+++x") == 0, "path segments decode %%XX");
+	ok(path_decode("a+b", 3, out, sizeof(out)) && strcmp(out, "a+b") == 0,
+	    "'+' stays '+' in a path");
+	ok(!path_decode("a%00", 4, out, sizeof(out)) &&
+	    !path_decode("%g1", 3, out, sizeof(out)),
+	    "NUL and bad escapes are refused in paths");
 	ok(cursor_encode(1732270000123456LL, 42, cur, sizeof(cur)),
 	    "cursor encodes");
 	ok(cursor_decode(cur, &at, &id) && at == 1732270000123456LL && id == 42,
