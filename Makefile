@@ -15,7 +15,7 @@ LDLIBS    := -lsodium -ljansson -lpq
 
 SRCS      := $(wildcard app/*.c)
 OBJS      := $(SRCS:app/%.c=build/%.o)
-PURE      := app/validate.c app/qs.c app/secret.c app/errors.c
+PURE      := app/validate.c app/qs.c app/secret.c app/errors.c app/text.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -42,7 +42,7 @@ var/parley-%.conf: conf/parley.conf.in
 build/tests/%: tests/unit/%.c tests/unit/tap.h $(PURE) app/parley.h
 	@mkdir -p $(@D)
 	@echo "  CC-SAN  $@"
-	@$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -Iapp -o $@ $< $(PURE) -lsodium
+	@$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -Iapp -o $@ $< $(PURE) -lsodium -ljansson
 
 unit: $(UNIT_BINS)
 

@@ -47,6 +47,30 @@ int	cursor_encode(int64_t at_us, int64_t id, char *out, size_t outlen);
 /* 1 on a well-formed cursor, 0 on anything else (tampered, truncated). */
 int	cursor_decode(const char *s, int64_t *at_us, int64_t *id);
 
+/* ---- text.c: mentions, tags, links and safe HTML (no Kore) ----------- */
+
+#include <jansson.h>
+
+#define TEXT_URL_MAX	2048
+
+enum { TEXT_PLAIN, TEXT_LINK, TEXT_MENTION, TEXT_TAG };
+typedef int	(*text_token_cb)(int kind, const char *s, size_t n, void *arg);
+typedef int	(*text_known_cb)(const char *handle, void *arg);
+
+/* Splits s into plain text, links, mentions and tags, in order; stops and
+ * returns -1 when cb does. */
+int	text_scan(const char *s, size_t len, text_token_cb cb, void *arg);
+/* Appends the distinct lower-cased mentions (handles, without '@') and tags
+ * (without '#') of s to two JSON arrays, at most 50 of each. */
+int	text_extract(const char *s, size_t len, json_t *mentions, json_t *tags);
+/* The post as HTML: everything escaped; links, known mentions (known ==
+ * NULL: all) and tags as our own anchors. malloc'd; NULL on failure. */
+char	*text_render_html(const char *s, size_t len, text_known_cb known,
+	    void *arg);
+/* 1 if tag (without '#') is one text_extract would produce. */
+int	text_valid_tag(const char *tag);
+void	text_lower(char *s);
+
 /* ---- secret.c: tokens, password hashes, constant-time checks (no Kore) - */
 
 #define SECRET_TOKEN_LEN	43	/* base64url of 32 random bytes */

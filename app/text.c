@@ -1,0 +1,363 @@
+/*
+ * Micro-blog text: finding @mentions, #tags and links in a post, and
+ * rendering the post as safe HTML (text escaped; only our own anchors).
+ * Pure (no Kore): the unit tests feed it hostile text directly.
+ *
+ * The grammar, shared with the browser (assets/js/text.js):
+ *   link     http:// or https:// then non-space characters, minus trailing
+ *            punctuation .,;:!?'")]} ; at most TEXT_URL_MAX bytes
+ *   mention  '@' + 3..30 of [A-Za-z0-9_], not preceded by a word character,
+ *            '.', '@' or '/' (so e-mail addresses are not mentions)
+ *   tag      '#' + 1..50 word characters (ASCII letters, digits, '_', or any
+ *            non-ASCII UTF-8 letter), not all digits, not preceded by a word
+ *            character or '&'; tags are compared lower-cased (ASCII)
+ */
+#define PARLEY_PURE
+#include <stdlib.h>
+#include <string.h>
+
+#include "parley.h"
+
+struct sbuf {
+	char	*data;
+	size_t	 len, cap;
+	int	 failed;
+};
+
+static void
+sbuf_add(struct sbuf *b, const char *s, size_t n)
+{
+	char	*p;
+	size_t	 cap;
+
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1) {
+			if (cap > ((size_t)1 << 30)) {
+				b->failed = 1;
+				return;
+			}
+			cap *= 2;
+		}
+		if ((p = realloc(b->data, cap)) == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static void
+sbuf_str(struct sbuf *b, const char *s)
+{
+	sbuf_add(b, s, strlen(s));
+}
+
+/* HTML-escapes s[0..n) into b: & < > " ' are entities. */
+static void
+sbuf_escaped(struct sbuf *b, const char *s, size_t n)
+{
+	size_t	i, start = 0;
+	const char *rep;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		sbuf_add(b, s + start, i - start);
+		sbuf_str(b, rep);
+		start = i + 1;
+	}
+	sbuf_add(b, s + start, n - start);
+}
+
+/* Percent-encodes everything but [a-z0-9_] (tags in an href). */
+static void
+sbuf_url_escaped(struct sbuf *b, const char *s)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	char			esc[3];
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '_') {
+			sbuf_add(b, s, 1);
+			continue;
+		}
+		esc[0] = '%';
+		esc[1] = hex[c >> 4];
+		esc[2] = hex[c & 0xf];
+		sbuf_add(b, esc, 3);
+	}
+}
+
+static int
+is_ascii_word(unsigned char c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_');
+}
+
+/* Word characters for tags: ASCII word characters or any byte of a
+ * non-ASCII UTF-8 sequence (letters of other scripts). */
+static int
+is_tag_char(unsigned char c)
+{
+	return (is_ascii_word(c) || c >= 0x80);
+}
+
+static size_t
+match_link(const char *s, size_t len, size_t i)
+{
+	size_t	j, start = i, host;
+
+	if (len - i >= 8 && strncmp(s + i, "https://", 8) == 0)
+		j = i + 8;
+	else if (len - i >= 7 && strncmp(s + i, "http://", 7) == 0)
+		j = i + 7;
+	else
+		return (0);
+	host = j;
+	if (j >= len || s[j] == ' ' || s[j] == '/' )
+		return (0);
+	while (j < len && (unsigned char)s[j] > 0x20 && s[j] != '<' &&
+	    s[j] != '>' && s[j] != '"' && (unsigned char)s[j] != 0x7f)
+		j++;
+	while (j > start && strchr(".,;:!?'\")]}", s[j - 1]) != NULL)
+		j--;
+	if (j <= host || j - start > TEXT_URL_MAX)
+		return (0);
+	return (j - start);
+}
+
+static int
+word_before(const char *s, size_t i)
+{
+	return (i > 0 && is_ascii_word((unsigned char)s[i - 1]));
+}
+
+static size_t
+match_mention(const char *s, size_t len, size_t i)
+{
+	size_t	j;
+
+	if (s[i] != '@' || word_before(s, i) ||
+	    (i > 0 && (s[i - 1] == '.' || s[i - 1] == '@' || s[i - 1] == '/')))
+		return (0);
+	for (j = i + 1; j < len && is_ascii_word((unsigned char)s[j]); j++)
+		;
+	if (j - i - 1 < 3 || j - i - 1 > 30)
+		return (0);
+	if (j < len && ((unsigned char)s[j] >= 0x80 || s[j] == '@'))
+		return (0);
+	return (j - i);
+}
+
+static size_t
+match_tag(const char *s, size_t len, size_t i)
+{
+	size_t	j, digits = 0, chars = 0;
+
+	if (s[i] != '#' || (i > 0 && (is_tag_char((unsigned char)s[i - 1]) ||
+	    s[i - 1] == '&')))
+		return (0);
+	for (j = i + 1; j < len && is_tag_char((unsigned char)s[j]); j++) {
+		if ((s[j] & 0xc0) != 0x80)
+			chars++;
+		if (s[j] >= '0' && s[j] <= '9')
+			digits++;
+	}
+	if (chars < 1 || chars > 50 || digits == chars)
+		return (0);
+	return (j - i);
+}
+
+int
+text_scan(const char *s, size_t len, text_token_cb cb, void *arg)
+{
+	size_t	i = 0, plain = 0, n;
+	int	kind;
+
+	while (i < len) {
+		kind = TEXT_PLAIN;
+		if ((n = match_link(s, len, i)) > 0)
+			kind = TEXT_LINK;
+		else if ((n = match_mention(s, len, i)) > 0)
+			kind = TEXT_MENTION;
+		else if ((n = match_tag(s, len, i)) > 0)
+			kind = TEXT_TAG;
+		if (kind == TEXT_PLAIN) {
+			i++;
+			continue;
+		}
+		if (i > plain && cb(TEXT_PLAIN, s + plain, i - plain, arg) != 0)
+			return (-1);
+		if (cb(kind, s + i, n, arg) != 0)
+			return (-1);
+		i += n;
+		plain = i;
+	}
+	if (len > plain && cb(TEXT_PLAIN, s + plain, len - plain, arg) != 0)
+		return (-1);
+	return (0);
+}
+
+void
+text_lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+int
+text_valid_tag(const char *tag)
+{
+	size_t	len = strlen(tag);
+
+	if (len == 0 || len > 200 || utf8_length(tag, len) < 0)
+		return (0);
+	/* A tag is whatever match_tag accepts after a '#'. */
+	{
+		char	buf[256];
+
+		buf[0] = '#';
+		memcpy(buf + 1, tag, len + 1);
+		return (match_tag(buf, len + 1, 0) == len + 1);
+	}
+}
+
+struct render {
+	struct sbuf		 out;
+	text_known_cb		 known;
+	void			*arg;
+};
+
+static int
+render_token(int kind, const char *s, size_t n, void *varg)
+{
+	struct render	*r = varg;
+	char		 name[64];
+
+	switch (kind) {
+	case TEXT_LINK:
+		sbuf_str(&r->out, "<a href=\"");
+		sbuf_escaped(&r->out, s, n);
+		sbuf_str(&r->out, "\" rel=\"nofollow noopener noreferrer\" "
+		    "target=\"_blank\">");
+		sbuf_escaped(&r->out, s, n);
+		sbuf_str(&r->out, "</a>");
+		break;
+	case TEXT_MENTION:
+		memcpy(name, s + 1, n - 1);
+		name[n - 1] = '\0';
+		text_lower(name);
+		if (r->known != NULL && !r->known(name, r->arg)) {
+			sbuf_escaped(&r->out, s, n);
+			break;
+		}
+		sbuf_str(&r->out, "<a href=\"#/people/");
+		sbuf_str(&r->out, name);	/* [a-z0-9_] only */
+		sbuf_str(&r->out, "\" class=\"mention\">@");
+		sbuf_escaped(&r->out, s + 1, n - 1);
+		sbuf_str(&r->out, "</a>");
+		break;
+	case TEXT_TAG:
+		{
+			char	tag[256];
+
+			if (n - 1 >= sizeof(tag))
+				return (-1);
+			memcpy(tag, s + 1, n - 1);
+			tag[n - 1] = '\0';
+			text_lower(tag);
+			sbuf_str(&r->out, "<a href=\"#/tags/");
+			sbuf_url_escaped(&r->out, tag);
+			sbuf_str(&r->out, "\" class=\"tag\">#");
+			sbuf_escaped(&r->out, s + 1, n - 1);
+			sbuf_str(&r->out, "</a>");
+		}
+		break;
+	default:
+		sbuf_escaped(&r->out, s, n);
+	}
+	return (r->out.failed ? -1 : 0);
+}
+
+char *
+text_render_html(const char *s, size_t len, text_known_cb known, void *arg)
+{
+	struct render	r;
+
+	memset(&r, 0, sizeof(r));
+	r.known = known;
+	r.arg = arg;
+	sbuf_str(&r.out, "");
+	if (text_scan(s, len, render_token, &r) != 0 || r.out.failed) {
+		free(r.out.data);
+		return (NULL);
+	}
+	return (r.out.data);
+}
+
+struct extract {
+	json_t	*mentions;
+	json_t	*tags;
+};
+
+static int
+array_has(json_t *a, const char *v)
+{
+	size_t	 i;
+	json_t	*x;
+
+	json_array_foreach(a, i, x)
+		if (strcmp(json_string_value(x), v) == 0)
+			return (1);
+	return (0);
+}
+
+static int
+extract_token(int kind, const char *s, size_t n, void *varg)
+{
+	struct extract	*e = varg;
+	json_t		*into;
+	char		 v[256];
+
+	if (kind == TEXT_MENTION)
+		into = e->mentions;
+	else if (kind == TEXT_TAG)
+		into = e->tags;
+	else
+		return (0);
+	if (n - 1 >= sizeof(v))
+		return (-1);
+	memcpy(v, s + 1, n - 1);
+	v[n - 1] = '\0';
+	text_lower(v);
+	/* At most 50 of each per post; a post is not a mailing list. */
+	if (array_has(into, v) || json_array_size(into) >= 50)
+		return (0);
+	return (json_array_append_new(into, json_string(v)));
+}
+
+int
+text_extract(const char *s, size_t len, json_t *mentions, json_t *tags)
+{
+	struct extract	e = { mentions, tags };
+
+	return (text_scan(s, len, extract_token, &e));
+}
