@@ -41,7 +41,9 @@ prep_hash(const char *sql)
 static struct prep_cache *
 prep_cache_for(PGconn *conn)
 {
-	size_t	i, free_slot = PREP_CONNS;
+	PGresult	*r;
+	size_t		 i, free_slot = PREP_CONNS;
+	int		 ok;
 
 	for (i = 0; i < PREP_CONNS; i++) {
 		if (prep_caches[i].conn == conn)
@@ -51,6 +53,16 @@ prep_cache_for(PGconn *conn)
 	}
 	if (free_slot == PREP_CONNS)
 		return (NULL);		/* more connections than slots: no cache */
+	/* A connection new to this cache may have outlived a module reload
+	 * (SIGHUP) that emptied it: start it from a clean slate. Connections
+	 * are only ever handed out idle (db_close rolls back). */
+	if (PQtransactionStatus(conn) == PQTRANS_IDLE) {
+		r = PQexec(conn, "DEALLOCATE ALL");
+		ok = r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!ok)
+			return (NULL);
+	}
 	prep_caches[free_slot].conn = conn;
 	return (&prep_caches[free_slot]);
 }
@@ -83,6 +95,16 @@ prep_known(struct prep_cache *pc, uint64_t h, int insert)
 		}
 	}
 	return (0);
+}
+
+static int
+db_sqlstate_is(const PGresult *r, const char *state)
+{
+	const char	*s;
+
+	if (r == NULL || (s = PQresultErrorField(r, PG_DIAG_SQLSTATE)) == NULL)
+		return (0);
+	return (strcmp(s, state) == 0);
 }
 
 /* Runs sql as a named prepared statement, preparing it on first use. */
@@ -186,16 +208,6 @@ db_error(struct ctx *c, PGresult *r)
 	    c->req->path, db->sqlstate, db->constraint, (long long)c->me.id,
 	    status >= 500 ? PQerrorMessage(db->sql.conn->db) : "");
 	return (ctx_fail(c, status, NULL, NULL, NULL));
-}
-
-static int
-db_sqlstate_is(const PGresult *r, const char *state)
-{
-	const char	*s;
-
-	if (r == NULL || (s = PQresultErrorField(r, PG_DIAG_SQLSTATE)) == NULL)
-		return (0);
-	return (strcmp(s, state) == 0);
 }
 
 int

@@ -104,6 +104,23 @@ const char	*error_message_for(int status);
 int		sqlstate_status(const char *sqlstate);
 int		sqlstate_retryable(const char *sqlstate);
 
+/* ---- ldif.c: LDIF directory exports to person entries (no Kore) ------- */
+
+#define LDIF_VALUE_MAX		4096	/* bytes of one value we use */
+#define LDIF_ENTRIES_MAX	100000	/* people per file; the rest unread */
+#define LDIF_REJECTED_MAX	1000	/* rejections listed per file */
+
+struct json_t;
+/* Parses an LDIF file (RFC 2849) into a new JSON array of the person
+ * entries import_people() takes: {"dn" (normalised), "uid",
+ * "display_name", "email", "department", "location", "title",
+ * "manager_uid", "manager_dn", "line"}, null where absent. *rejected gets a
+ * new array of {"line", "reason"}; the caller owns both. Records that are
+ * not people are skipped. NULL (and *rejected NULL) only when out of
+ * memory. */
+struct json_t	*ldif_parse(const char *buf, size_t len,
+		    struct json_t **rejected);
+
 #ifndef PARLEY_PURE
 
 #include <kore/kore.h>
@@ -238,7 +255,20 @@ void	auth_set_session_cookie(struct http_request *, const char *token,
 
 /* ---- users.c: the User representation shared by every domain ---------- */
 
-/* SELECT list for a User row, and its renderer. */
+/* SELECT list for a User row (users u LEFT JOIN users m ON m.id =
+ * u.manager_id), read by user_json() by position: 19 columns. */
+#define USER_COLUMNS \
+    "u.id, u.handle, u.display_name, u.title, u.department, u.location, " \
+    "u.bio, u.role, u.status, u.email, api_time(u.created_at), " \
+    "m.id, m.handle, m.display_name, m.title, m.department, " \
+    "(SELECT count(*) FROM follows f WHERE f.followee_id = u.id), " \
+    "(SELECT count(*) FROM follows f WHERE f.follower_id = u.id), " \
+    "(SELECT coalesce(json_agg(json_build_object('name', s.skill, " \
+    "  'endorsements', (SELECT count(*) FROM skill_endorsements e " \
+    "   WHERE e.user_id = u.id AND e.skill_key = lower(s.skill))) " \
+    "  ORDER BY s.position), '[]') FROM user_skills s " \
+    "  WHERE s.user_id = u.id) "
+/* Queries by id or handle, and the renderer. */
 extern const char	SQL_USER_BY_ID[];
 extern const char	SQL_USER_BY_HANDLE[];
 json_t	*user_json(struct ctx *, int row, int with_email);
@@ -271,6 +301,27 @@ void	pwtask_start(struct pwtask *, struct http_request *, const char *pw,
  * t->ok says whether it verified (or hashed) and t->hash holds a new hash. */
 int	pwtask_done(struct pwtask *, struct http_request *);
 
+/* ---- posts.c: the Post representation timelines share --------------- */
+
+/* The SELECT list of a Post (posts p JOIN users a ON a.id = p.author_id);
+ * the query's $1 must be the viewer's id. post_json() reads it by position. */
+#define POST_COLUMNS \
+	"p.id, p.body, p.html, p.reply_to, p.root_id, api_time(p.created_at), " \
+	"api_time(p.edited_at), p.like_count, p.reply_count, p.hidden, " \
+	"a.id, a.handle, a.display_name, a.title, a.department, " \
+	"(SELECT coalesce(json_agg(u.handle ORDER BY u.handle), '[]') " \
+	"  FROM post_mentions m JOIN users u ON u.id = m.user_id " \
+	"  WHERE m.post_id = p.id), " \
+	"(SELECT coalesce(json_agg(t.tag ORDER BY t.tag), '[]') " \
+	"  FROM post_tags t WHERE t.post_id = p.id), " \
+	"EXISTS (SELECT 1 FROM post_likes l WHERE l.post_id = p.id " \
+	"  AND l.user_id = $1), " \
+	"(extract(epoch FROM p.created_at) * 1000000)::bigint, " \
+	"p.deleted_at IS NOT NULL "
+json_t	*post_json(struct ctx *, int row);
+/* The row's created_at in microseconds, for keyset cursors. */
+int64_t	post_cursor_time(struct ctx *, int row);
+
 /* ---- path.c: path parameters from regex routes ------------------------ */
 
 /* Copies the n-th '/'-separated segment (0-based) of req->path into out.
@@ -300,7 +351,6 @@ int	asset_serve(struct http_request *);
 /* import.c */
 int	api_admin_import_ldif(struct http_request *);
 /* people.c */
-int	api_me_tags(struct http_request *);
 int	api_people(struct http_request *);
 int	api_departments(struct http_request *);
 int	api_user(struct http_request *);
@@ -313,6 +363,7 @@ int	api_post(struct http_request *);
 int	api_post_like(struct http_request *);
 int	api_post_versions(struct http_request *);
 /* timeline.c */
+int	api_me_tags(struct http_request *);
 int	api_timeline_home(struct http_request *);
 int	api_user_posts(struct http_request *);
 int	api_tag(struct http_request *);

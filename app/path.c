@@ -34,9 +34,13 @@ query_param(struct http_request *req, const char *name, char *out,
 {
 	int	r;
 
+	/* Absent or bad leaves out empty, never stale. */
+	out[0] = '\0';
 	r = qs_get(req->query_string, name, out, outlen);
-	if (r == 1 && !utf8_valid(out, strlen(out)))
-		return (-1);
+	if (r != 1 || !utf8_valid(out, strlen(out))) {
+		out[0] = '\0';
+		return (r == 1 ? -1 : r);
+	}
 	return (r);
 }
 

@@ -7,18 +7,6 @@
 
 #include "parley.h"
 
-#define USER_COLUMNS \
-    "u.id, u.handle, u.display_name, u.title, u.department, u.location, " \
-    "u.bio, u.role, u.status, u.email, api_time(u.created_at), " \
-    "m.id, m.handle, m.display_name, m.title, m.department, " \
-    "(SELECT count(*) FROM follows f WHERE f.followee_id = u.id), " \
-    "(SELECT count(*) FROM follows f WHERE f.follower_id = u.id), " \
-    "(SELECT coalesce(json_agg(json_build_object('name', s.skill, " \
-    "  'endorsements', (SELECT count(*) FROM skill_endorsements e " \
-    "   WHERE e.user_id = u.id AND e.skill_key = lower(s.skill))) " \
-    "  ORDER BY s.position), '[]') FROM user_skills s " \
-    "  WHERE s.user_id = u.id) "
-
 const char SQL_USER_BY_ID[] =
     "SELECT " USER_COLUMNS
     "FROM users u LEFT JOIN users m ON m.id = u.manager_id WHERE u.id = $1";

@@ -138,3 +138,65 @@ BEGIN
   INSERT INTO notifications (user_id, kind, actor_id, object_type, object_id, detail, actor_count)
   VALUES (recipient, what, actor, otype, oid, coalesce(extra, ''), n);
 END $$;
+
+-- Writes a post with its tags, mentions, reply count and notifications in
+-- one statement's worth of work. Returns NULL (and writes nothing) when
+-- replying to a post that does not exist or was deleted.
+CREATE FUNCTION post_create(p_author bigint, p_body text, p_html text, p_reply_to bigint,
+                            p_tags jsonb, p_mentions jsonb) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_id bigint;
+  v_at timestamptz;
+  v_parent_author bigint;
+BEGIN
+  IF p_reply_to IS NOT NULL THEN
+    UPDATE posts SET reply_count = reply_count + 1
+     WHERE id = p_reply_to AND deleted_at IS NULL
+    RETURNING author_id INTO v_parent_author;
+    IF NOT FOUND THEN
+      RETURN NULL;
+    END IF;
+  END IF;
+  INSERT INTO posts (author_id, body, html, reply_to)
+  VALUES (p_author, p_body, p_html, p_reply_to)
+  RETURNING id, created_at INTO v_id, v_at;
+  INSERT INTO post_tags (post_id, tag, created_at)
+  SELECT v_id, t, v_at FROM jsonb_array_elements_text(p_tags) AS t;
+  INSERT INTO post_mentions (post_id, user_id)
+  SELECT v_id, u.id FROM users u
+   WHERE lower(u.handle) IN (SELECT jsonb_array_elements_text(p_mentions));
+  IF v_parent_author IS NOT NULL THEN
+    PERFORM notify(v_parent_author, 'reply', p_author, 'post', v_id);
+  END IF;
+  PERFORM notify(m.user_id, 'mention', p_author, 'post', v_id)
+     FROM post_mentions m
+    WHERE m.post_id = v_id AND m.user_id IS DISTINCT FROM v_parent_author;
+  RETURN v_id;
+END $$;
+
+-- Keeps the previous text as a version, stores the new one, and notifies
+-- only the people the edit newly mentions.
+CREATE FUNCTION post_edit(p_post bigint, p_editor bigint, p_body text, p_html text,
+                          p_tags jsonb, p_mentions jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_created timestamptz;
+  v_old bigint[] := ARRAY(SELECT user_id FROM post_mentions WHERE post_id = p_post);
+BEGIN
+  INSERT INTO post_versions (post_id, body, html, written_at)
+  SELECT id, body, html, coalesce(edited_at, created_at) FROM posts WHERE id = p_post;
+  UPDATE posts SET body = p_body, html = p_html, edited_at = now()
+   WHERE id = p_post RETURNING created_at INTO v_created;
+  DELETE FROM post_tags WHERE post_id = p_post;
+  INSERT INTO post_tags (post_id, tag, created_at)
+  SELECT p_post, t, v_created FROM jsonb_array_elements_text(p_tags) AS t;
+  DELETE FROM post_mentions WHERE post_id = p_post;
+  INSERT INTO post_mentions (post_id, user_id)
+  SELECT p_post, u.id FROM users u
+   WHERE lower(u.handle) IN (SELECT jsonb_array_elements_text(p_mentions));
+  PERFORM notify(m.user_id, 'mention', p_editor, 'post', p_post)
+     FROM post_mentions m
+    WHERE m.post_id = p_post
+      AND m.user_id <> ALL (v_old);
+END $$;

@@ -1,0 +1,252 @@
+/*
+ * Streams of posts, newest first, keyset-paginated on (created_at, id): the
+ * home timeline (one's own posts, followed people, followed tags), a
+ * person's posts and a tag's posts; and following tags.
+ *
+ * The home timeline is read per source with LATERAL ... LIMIT, so its cost
+ * grows with the number of people and tags followed (one short index range
+ * each) rather than with how much they have ever written.
+ */
+#include <string.h>
+
+#include "parley.h"
+
+/* No cursor: start after the end of time. */
+#define STREAM_START_US		"253402300799000000"
+#define STREAM_START_ID		"9223372036854775807"
+
+/* $1 viewer, $2 limit + 1, $3 cursor microseconds, $4 cursor id. */
+#define BEFORE_CURSOR(t, id) \
+    "(" t ", " id ") < (timestamptz 'epoch' + $3::bigint * " \
+    "interval '1 microsecond', $4::bigint) "
+
+static const char SQL_HOME[] =
+    "WITH src AS ("
+    "  SELECT x.id, x.created_at FROM "
+    "   (SELECT $1::bigint AS uid UNION "
+    "    SELECT followee_id FROM follows WHERE follower_id = $1) a, "
+    "   LATERAL (SELECT p.id, p.created_at FROM posts p "
+    "    WHERE p.author_id = a.uid AND p.deleted_at IS NULL AND "
+    BEFORE_CURSOR("p.created_at", "p.id")
+    "    ORDER BY p.created_at DESC, p.id DESC LIMIT $2) x "
+    "  UNION "
+    "  SELECT x.post_id, x.created_at FROM tag_follows f, "
+    "   LATERAL (SELECT t.post_id, t.created_at FROM post_tags t "
+    "    WHERE t.tag = f.tag AND " BEFORE_CURSOR("t.created_at", "t.post_id")
+    "    ORDER BY t.created_at DESC, t.post_id DESC LIMIT $2) x "
+    "  WHERE f.user_id = $1), "
+    "page AS (SELECT id, created_at FROM src "
+    "  ORDER BY created_at DESC, id DESC LIMIT $2) "
+    "SELECT " POST_COLUMNS "FROM page JOIN posts p ON p.id = page.id "
+    "JOIN users a ON a.id = p.author_id "
+    "ORDER BY p.created_at DESC, p.id DESC";
+
+static const char SQL_USER_STREAM[] =
+    "SELECT " POST_COLUMNS "FROM posts p JOIN users a ON a.id = p.author_id "
+    "WHERE p.author_id = (SELECT id FROM users WHERE lower(handle) = "
+    "  lower($5)) AND p.deleted_at IS NULL AND "
+    BEFORE_CURSOR("p.created_at", "p.id")
+    "ORDER BY p.created_at DESC, p.id DESC LIMIT $2";
+
+static const char SQL_TAG_STREAM[] =
+    "WITH page AS (SELECT t.post_id, t.created_at FROM post_tags t "
+    "  WHERE t.tag = $5 AND " BEFORE_CURSOR("t.created_at", "t.post_id")
+    "  ORDER BY t.created_at DESC, t.post_id DESC LIMIT $2) "
+    "SELECT " POST_COLUMNS "FROM page JOIN posts p ON p.id = page.post_id "
+    "JOIN users a ON a.id = p.author_id "
+    "ORDER BY p.created_at DESC, p.id DESC";
+
+static const char SQL_USER_EXISTS[] =
+    "SELECT 1 FROM users WHERE lower(handle) = lower($1)";
+static const char SQL_TAG_INFO[] =
+    "SELECT (SELECT count(*) FROM post_tags WHERE tag = $1), "
+    "(SELECT count(*) FROM tag_follows WHERE tag = $1), "
+    "EXISTS (SELECT 1 FROM tag_follows WHERE tag = $1 AND user_id = $2)";
+static const char SQL_TAG_FOLLOW[] =
+    "INSERT INTO tag_follows (user_id, tag) VALUES ($1, $2) "
+    "ON CONFLICT DO NOTHING";
+static const char SQL_TAG_UNFOLLOW[] =
+    "DELETE FROM tag_follows WHERE user_id = $1 AND tag = $2";
+static const char SQL_MY_TAGS[] =
+    "SELECT f.tag, (SELECT count(*) FROM post_tags t WHERE t.tag = f.tag) "
+    "FROM tag_follows f WHERE f.user_id = $1 ORDER BY f.tag";
+
+/* Runs a stream query ($1..$4 as above, $5 the stream's key if any) and
+ * renders the page with its next cursor. */
+static int
+stream_page(struct ctx *c, const char *sql, const char *key)
+{
+	char		 me[24], lim[24], at[24], idbuf[24], next[64];
+	const char	*p[5] = { me, lim, STREAM_START_US, STREAM_START_ID, key };
+	json_t		*items;
+	int64_t		 at_us, id;
+	long		 limit;
+	int		 i, rows, has_cursor;
+
+	if (page_params(c, &limit, &has_cursor, &at_us, &id) != 200)
+		return (c->status);
+	(void)snprintf(me, sizeof(me), "%lld", (long long)c->me.id);
+	(void)snprintf(lim, sizeof(lim), "%ld", limit + 1);
+	if (has_cursor) {
+		(void)snprintf(at, sizeof(at), "%lld", (long long)at_us);
+		(void)snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+		p[2] = at;
+		p[3] = idbuf;
+	}
+	if (db_query(c, sql, key ? 5 : 4, p) != 200)
+		return (c->status);
+	if ((items = json_array()) == NULL)
+		return (ctx_fail(c, 500, NULL, NULL, NULL));
+	rows = db_rows(c);
+	for (i = 0; i < rows && i < limit; i++)
+		json_array_append_new(items, post_json(c, i));
+	next[0] = '\0';
+	if (rows > limit && !cursor_encode(post_cursor_time(c, (int)limit - 1),
+	    db_int(c, (int)limit - 1, 0), next, sizeof(next))) {
+		json_decref(items);
+		return (ctx_fail(c, 500, NULL, NULL, NULL));
+	}
+	c->out = reply_page(items, next[0] ? next : NULL);
+	if (next[0] == '\0')
+		json_object_set_new(c->out, "next_cursor", json_null());
+	return (HTTP_STATUS_OK);
+}
+
+static int
+get_only(struct ctx *c)
+{
+	if (auth_require(c) != 200)
+		return (c->status);
+	if (c->req->method != HTTP_METHOD_GET)
+		return (ctx_method_not_allowed(c, "GET"));
+	return (HTTP_STATUS_OK);
+}
+
+/* GET /api/v1/timeline/home */
+int
+api_timeline_home(struct http_request *req)
+{
+	struct ctx	c;
+
+	ctx_init(&c, req);
+	if (get_only(&c) == 200)
+		(void)stream_page(&c, SQL_HOME, NULL);
+	return (ctx_finish(&c));
+}
+
+/* GET /api/v1/users/{handle}/posts */
+int
+api_user_posts(struct http_request *req)
+{
+	struct ctx	 c;
+	char		 handle[64];
+	const char	*p[1] = { handle };
+
+	ctx_init(&c, req);
+	if (get_only(&c) != 200)
+		return (ctx_finish(&c));
+	if (!path_segment(req, 3, handle, sizeof(handle)) ||
+	    db_query(&c, SQL_USER_EXISTS, 1, p) != 200 || db_rows(&c) != 1) {
+		if (c.status == 200)
+			ctx_fail(&c, 404, NULL, NULL, NULL);
+		return (ctx_finish(&c));
+	}
+	(void)stream_page(&c, SQL_USER_STREAM, handle);
+	return (ctx_finish(&c));
+}
+
+/* The {tag} path segment, lower-cased and checked; 404 when not a tag. */
+static int
+tag_param(struct ctx *c, char *tag, size_t len)
+{
+	if (!path_segment(c->req, 3, tag, len))
+		return (ctx_fail(c, 404, NULL, NULL, NULL));
+	if (tag[0] == '#')
+		memmove(tag, tag + 1, strlen(tag));
+	text_lower(tag);
+	if (!text_valid_tag(tag))
+		return (ctx_fail(c, 404, NULL, NULL, "That is not a tag."));
+	return (HTTP_STATUS_OK);
+}
+
+/* GET /api/v1/tags/{tag}/posts */
+int
+api_tag_posts(struct http_request *req)
+{
+	struct ctx	c;
+	char		tag[256];
+
+	ctx_init(&c, req);
+	if (get_only(&c) == 200 && tag_param(&c, tag, sizeof(tag)) == 200)
+		(void)stream_page(&c, SQL_TAG_STREAM, tag);
+	return (ctx_finish(&c));
+}
+
+/* GET /api/v1/tags/{tag} -> {"tag", "posts", "followers", "followed_by_me"} */
+int
+api_tag(struct http_request *req)
+{
+	struct ctx	 c;
+	char		 tag[256], me[24];
+	const char	*p[2] = { tag, me };
+
+	ctx_init(&c, req);
+	if (get_only(&c) != 200 || tag_param(&c, tag, sizeof(tag)) != 200)
+		return (ctx_finish(&c));
+	(void)snprintf(me, sizeof(me), "%lld", (long long)c.me.id);
+	if (db_query(&c, SQL_TAG_INFO, 2, p) == 200)
+		c.out = json_pack("{s:s, s:I, s:I, s:b}", "tag", tag,
+		    "posts", (json_int_t)db_int(&c, 0, 0),
+		    "followers", (json_int_t)db_int(&c, 0, 1),
+		    "followed_by_me", db_bool(&c, 0, 2));
+	return (ctx_finish(&c));
+}
+
+/* POST|DELETE /api/v1/tags/{tag}/follow -> 204, idempotent */
+int
+api_tag_follow(struct http_request *req)
+{
+	struct ctx	 c;
+	char		 tag[256], me[24];
+	const char	*p[2] = { me, tag };
+
+	ctx_init(&c, req);
+	if (auth_require(&c) != 200 || tag_param(&c, tag, sizeof(tag)) != 200)
+		return (ctx_finish(&c));
+	if (req->method != HTTP_METHOD_POST &&
+	    req->method != HTTP_METHOD_DELETE) {
+		ctx_method_not_allowed(&c, "POST, DELETE");
+		return (ctx_finish(&c));
+	}
+	(void)snprintf(me, sizeof(me), "%lld", (long long)c.me.id);
+	if (db_query(&c, req->method == HTTP_METHOD_POST ? SQL_TAG_FOLLOW :
+	    SQL_TAG_UNFOLLOW, 2, p) == 200)
+		c.status = HTTP_STATUS_NO_CONTENT;
+	return (ctx_finish(&c));
+}
+
+/* GET /api/v1/me/tags -> {"items": [{"tag", "posts"}], "next_cursor": null} */
+int
+api_me_tags(struct http_request *req)
+{
+	struct ctx	 c;
+	char		 me[24];
+	const char	*p[1] = { me };
+	json_t		*items;
+	int		 i;
+
+	ctx_init(&c, req);
+	if (get_only(&c) != 200)
+		return (ctx_finish(&c));
+	(void)snprintf(me, sizeof(me), "%lld", (long long)c.me.id);
+	if (db_query(&c, SQL_MY_TAGS, 1, p) != 200 ||
+	    (items = json_array()) == NULL)
+		return (ctx_finish(&c));
+	for (i = 0; i < db_rows(&c); i++)
+		json_array_append_new(items, json_pack("{s:s, s:I}",
+		    "tag", db_value(&c, i, 0),
+		    "posts", (json_int_t)db_int(&c, i, 1)));
+	c.out = reply_page(items, NULL);
+	json_object_set_new(c.out, "next_cursor", json_null());
+	return (ctx_finish(&c));
+}
