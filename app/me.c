@@ -240,7 +240,6 @@ tokens_list(struct ctx *c)
 		    "created_at", db_value(c, i, 2),
 		    "last_used_at", db_value(c, i, 3)));
 	c->out = reply_page(items, NULL);
-	json_object_set_new(c->out, "next_cursor", json_null());
 	return (HTTP_STATUS_OK);
 }
 
@@ -275,13 +274,8 @@ api_me_token(struct http_request *req)
 	const char	*p[2] = { idbuf, me };
 	int64_t		 id;
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != HTTP_STATUS_OK)
+	if (ctx_begin(&c, req, HTTP_METHOD_DELETE, "DELETE") != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_DELETE) {
-		ctx_method_not_allowed(&c, "DELETE");
-		return (ctx_finish(&c));
-	}
 	if (!path_segment(req, 4, idbuf, sizeof(idbuf)) ||
 	    !parse_id(idbuf, &id)) {
 		ctx_fail(&c, 404, NULL, NULL, NULL);

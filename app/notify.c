@@ -21,7 +21,7 @@ static const char SQL_READ[] =
 static int
 notifications_list(struct ctx *c)
 {
-	char		 me[24], before[24], lim[24], next[64];
+	char		 me[24], before[24], lim[24];
 	const char	*p[3] = { me, before, lim };
 	json_t		*items, *n;
 	int64_t		 at, id;
@@ -54,14 +54,8 @@ notifications_list(struct ctx *c)
 			    json_string(db_value(c, i, 7)));
 		json_array_append_new(items, n);
 	}
-	next[0] = '\0';
-	if (rows > limit)
-		(void)cursor_encode(0, db_int(c, (int)limit - 1, 0), next,
-		    sizeof(next));
-	c->out = reply_page(items, next[0] ? next : NULL);
-	if (next[0] == '\0')
-		json_object_set_new(c->out, "next_cursor", json_null());
-	return (HTTP_STATUS_OK);
+	return (reply_keyset_page(c, items, rows > limit, 0,
+	    db_int(c, (int)limit - 1, 0)));
 }
 
 /* GET /api/v1/notifications -> paginated notifications */
@@ -88,13 +82,8 @@ api_notifications_unread(struct http_request *req)
 	char		 me[24];
 	const char	*p[1] = { me };
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != 200)
+	if (ctx_begin(&c, req, HTTP_METHOD_GET, "GET") != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_GET) {
-		ctx_method_not_allowed(&c, "GET");
-		return (ctx_finish(&c));
-	}
 	(void)snprintf(me, sizeof(me), "%lld", (long long)c.me.id);
 	if (db_query(&c, SQL_UNREAD, 1, p) == 200)
 		c.out = json_pack("{s:I}", "unread", (json_int_t)db_int(&c, 0, 0));
@@ -110,13 +99,8 @@ api_notifications_read(struct http_request *req)
 	const char	*p[2] = { me, upto };
 	int64_t		 up_to;
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != 200)
+	if (ctx_begin(&c, req, HTTP_METHOD_POST, "POST") != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_POST) {
-		ctx_method_not_allowed(&c, "POST");
-		return (ctx_finish(&c));
-	}
 	if (body_json(&c) != 200 ||
 	    body_int(&c, "up_to_id", 1, 1, INT64_MAX, &up_to, NULL) != 200)
 		return (ctx_finish(&c));

@@ -199,7 +199,16 @@ int	ctx_method_not_allowed(struct ctx *, const char *allow);
 void	reply_security_headers(struct http_request *);
 void	reply_access_log(struct http_request *, u_int64_t started_ms,
 	    int status, int64_t user_id);
+/* {"items": items, "next_cursor": cursor or null}; takes items. */
 json_t	*reply_page(json_t *items, const char *next_cursor);
+/* Sets c->out to a page of items (taken), with a cursor made of the two
+ * keyset values when more follow. 200 or 500. */
+int	reply_keyset_page(struct ctx *, json_t *items, int more, int64_t key1,
+	    int64_t key2);
+/* ctx_init, then auth_require, then the method must be one of methods
+ * (HTTP_METHOD_* bits; allow is the Allow header). 200 or the error. */
+int	ctx_begin(struct ctx *, struct http_request *, int methods,
+	    const char *allow);
 
 /* ---- body.c: JSON request bodies --------------------------------------- */
 

@@ -101,13 +101,8 @@ api_user(struct http_request *req)
 	json_error_t	 jerr;
 	int		 i;
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != 200)
+	if (ctx_begin(&c, req, HTTP_METHOD_GET, "GET") != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_GET) {
-		ctx_method_not_allowed(&c, "GET");
-		return (ctx_finish(&c));
-	}
 	if (target_param(&c, id, sizeof(id)) != 200 ||
 	    user_load(&c, db_int(&c, 0, 0), c.me.id == db_int(&c, 0, 0) ||
 	    auth_is_admin(&c.me), &user) != 200)
@@ -133,7 +128,7 @@ static int
 people_search(struct ctx *c)
 {
 	char		 q[PEOPLE_QUERY_MAX * 4 + 1], dept[401], skill[201];
-	char		 lim[24], score[24], idbuf[24], next[64];
+	char		 lim[24], score[24], idbuf[24];
 	const char	*p[6] = { q, dept, skill, lim, score, idbuf };
 	json_t		*items;
 	int64_t		 at, id;
@@ -162,14 +157,8 @@ people_search(struct ctx *c)
 	rows = db_rows(c);
 	for (i = 0; i < rows && i < limit; i++)
 		json_array_append_new(items, user_json(c, i, 0));
-	next[0] = '\0';
-	if (rows > limit)
-		(void)cursor_encode(db_int(c, (int)limit - 1, 19),
-		    db_int(c, (int)limit - 1, 0), next, sizeof(next));
-	c->out = reply_page(items, next[0] ? next : NULL);
-	if (next[0] == '\0')
-		json_object_set_new(c->out, "next_cursor", json_null());
-	return (HTTP_STATUS_OK);
+	return (reply_keyset_page(c, items, rows > limit,
+	    db_int(c, (int)limit - 1, 19), db_int(c, (int)limit - 1, 0)));
 }
 
 /* GET /api/v1/people?q=&department=&skill= -> paginated Users */
@@ -196,13 +185,8 @@ api_departments(struct http_request *req)
 	json_t		*items;
 	int		 i;
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != 200)
+	if (ctx_begin(&c, req, HTTP_METHOD_GET, "GET") != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_GET) {
-		ctx_method_not_allowed(&c, "GET");
-		return (ctx_finish(&c));
-	}
 	if (db_query(&c, SQL_DEPARTMENTS, 0, NULL) != 200 ||
 	    (items = json_array()) == NULL)
 		return (ctx_finish(&c));
@@ -222,14 +206,8 @@ api_user_follow(struct http_request *req)
 	char		 id[24], me[24];
 	const char	*p[2] = { me, id };
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != 200)
+	if (ctx_begin(&c, req, HTTP_METHOD_POST | HTTP_METHOD_DELETE, "POST, DELETE") != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_POST &&
-	    req->method != HTTP_METHOD_DELETE) {
-		ctx_method_not_allowed(&c, "POST, DELETE");
-		return (ctx_finish(&c));
-	}
 	if (target_param(&c, id, sizeof(id)) != 200)
 		return (ctx_finish(&c));
 	(void)snprintf(me, sizeof(me), "%lld", (long long)c.me.id);
@@ -266,13 +244,8 @@ api_user_endorse(struct http_request *req)
 	char		 id[24], me[24];
 	const char	*skill, *p[3] = { me, id, NULL };
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != 200)
+	if (ctx_begin(&c, req, HTTP_METHOD_POST, "POST") != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_POST) {
-		ctx_method_not_allowed(&c, "POST");
-		return (ctx_finish(&c));
-	}
 	if (body_json(&c) != 200 ||
 	    body_string(&c, "skill", 1, 1, 50, &skill, NULL) != 200 ||
 	    endorse_target(&c, id, sizeof(id)) != 200)
@@ -299,13 +272,8 @@ api_user_unendorse(struct http_request *req)
 	char		 id[24], me[24], skill[256];
 	const char	*p[3] = { me, id, skill };
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != 200)
+	if (ctx_begin(&c, req, HTTP_METHOD_DELETE, "DELETE") != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_DELETE) {
-		ctx_method_not_allowed(&c, "DELETE");
-		return (ctx_finish(&c));
-	}
 	if (!path_segment(req, 5, skill, sizeof(skill))) {
 		ctx_fail(&c, 404, NULL, NULL, NULL);
 		return (ctx_finish(&c));

@@ -446,6 +446,5 @@ api_post_versions(struct http_request *req)
 		    "written_at", db_value(&c, i, 2),
 		    "replaced_at", db_value(&c, i, 3)));
 	c.out = reply_page(items, NULL);
-	json_object_set_new(c.out, "next_cursor", json_null());
 	return (ctx_finish(&c));
 }

@@ -76,8 +76,38 @@ reply_access_log(struct http_request *req, u_int64_t started_ms, int status,
 json_t *
 reply_page(json_t *items, const char *next_cursor)
 {
+	/* "s?" renders a NULL cursor as JSON null. */
 	return (json_pack("{s:o, s:s?}", "items", items,
 	    "next_cursor", next_cursor));
+}
+
+int
+reply_keyset_page(struct ctx *c, json_t *items, int more, int64_t key1,
+    int64_t key2)
+{
+	char	next[64];
+
+	if (items == NULL)
+		return (ctx_fail(c, 500, NULL, NULL, NULL));
+	if (more && !cursor_encode(key1, key2, next, sizeof(next))) {
+		json_decref(items);
+		return (ctx_fail(c, 500, NULL, NULL, NULL));
+	}
+	if ((c->out = reply_page(items, more ? next : NULL)) == NULL)
+		return (ctx_fail(c, 500, NULL, NULL, NULL));
+	return (HTTP_STATUS_OK);
+}
+
+int
+ctx_begin(struct ctx *c, struct http_request *req, int methods,
+    const char *allow)
+{
+	ctx_init(c, req);
+	if (auth_require(c) != HTTP_STATUS_OK)
+		return (c->status);
+	if (!(req->method & methods))
+		return (ctx_method_not_allowed(c, allow));
+	return (HTTP_STATUS_OK);
 }
 
 static json_t *

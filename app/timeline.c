@@ -76,7 +76,7 @@ static const char SQL_MY_TAGS[] =
 static int
 stream_page(struct ctx *c, const char *sql, const char *key)
 {
-	char		 me[24], lim[24], at[24], idbuf[24], next[64];
+	char		 me[24], lim[24], at[24], idbuf[24];
 	const char	*p[5] = { me, lim, STREAM_START_US, STREAM_START_ID, key };
 	json_t		*items;
 	int64_t		 at_us, id;
@@ -100,16 +100,8 @@ stream_page(struct ctx *c, const char *sql, const char *key)
 	rows = db_rows(c);
 	for (i = 0; i < rows && i < limit; i++)
 		json_array_append_new(items, post_json(c, i));
-	next[0] = '\0';
-	if (rows > limit && !cursor_encode(post_cursor_time(c, (int)limit - 1),
-	    db_int(c, (int)limit - 1, 0), next, sizeof(next))) {
-		json_decref(items);
-		return (ctx_fail(c, 500, NULL, NULL, NULL));
-	}
-	c->out = reply_page(items, next[0] ? next : NULL);
-	if (next[0] == '\0')
-		json_object_set_new(c->out, "next_cursor", json_null());
-	return (HTTP_STATUS_OK);
+	return (reply_keyset_page(c, items, rows > limit,
+	    post_cursor_time(c, (int)limit - 1), db_int(c, (int)limit - 1, 0)));
 }
 
 static int
@@ -247,6 +239,5 @@ api_me_tags(struct http_request *req)
 		    "tag", db_value(&c, i, 0),
 		    "posts", (json_int_t)db_int(&c, i, 1)));
 	c.out = reply_page(items, NULL);
-	json_object_set_new(c.out, "next_cursor", json_null());
 	return (ctx_finish(&c));
 }
