@@ -15,7 +15,8 @@ LDLIBS    := -lsodium -ljansson -lpq
 
 SRCS      := $(wildcard app/*.c)
 OBJS      := $(SRCS:app/%.c=build/%.o)
-PURE      := app/validate.c app/qs.c app/secret.c app/errors.c app/text.c
+PURE      := app/validate.c app/qs.c app/secret.c app/errors.c app/text.c \
+             app/ldif.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -46,6 +47,33 @@ build/tests/%: tests/unit/%.c tests/unit/tap.h $(PURE) app/parley.h
 
 unit: $(UNIT_BINS)
 
+# The LDIF converter behind `make import-ldif` (app/ldif.c, no Kore, no libpq).
+build/ldif2json: tools/ldif2json.c app/ldif.c app/validate.c app/parley.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iapp -o $@ \
+	    tools/ldif2json.c app/ldif.c app/validate.c -ljansson
+
+# `make import-ldif FILE=people.ldif`: imports a directory export into the
+# `make run` database (starting its cluster, and stopping it afterwards, if
+# it is not running). The JSON reaches SQL as a psql variable, quoted by
+# psql (:'entries'), never spliced into the statement.
+import-ldif: build/ldif2json
+	@test -n "$$FILE" || { echo "usage: make import-ldif FILE=path/to.ldif" >&2; exit 2; }
+	@set -eu; db=$${PARLEY_DB_NAME:-parley}; json=$$(mktemp); started=0; \
+	trap 'rm -f "$$json"; if [ $$started = 1 ]; then tools/pg.sh stop var/pg; fi' EXIT; \
+	build/ldif2json "$$FILE" > "$$json"; \
+	if ! port=$$(tools/pg.sh port var/pg 2>/dev/null); then \
+	  tools/pg.sh start var/pg $(PG_PORT); started=1; port=$$(tools/pg.sh port var/pg); \
+	fi; \
+	tools/pg.sh createdb "$$port" "$$db"; \
+	tools/migrate.sh "$$port" "$$db"; \
+	printf '%s\n' '\set ON_ERROR_STOP on' "\\set entries \`cat $$json\`" 'BEGIN;' \
+	  "SELECT import_people(:'entries'::jsonb) AS result \\gset" \
+	  "INSERT INTO audit_log (action, target_type, target_id, reason) VALUES ('admin.import.ldif', 'import', '-', 'make import-ldif ' || :'result');" \
+	  'COMMIT;' '\echo import-ldif: :result' | \
+	psql -X -q -h 127.0.0.1 -p "$$port" -U postgres -d "$$db" -f -
+
 run: deps
 	@$(MAKE) --no-print-directory app.so var/parley-$(PORT).conf
 	@PORT=$(PORT) PG_PORT=$(PG_PORT) tools/run.sh
@@ -65,4 +93,4 @@ distclean: clean
 	rm -rf var node_modules
 
 -include $(OBJS:.o=.d)
-.PHONY: all deps unit run test bench clean distclean
+.PHONY: all deps unit run test bench clean distclean import-ldif

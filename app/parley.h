@@ -107,6 +107,7 @@ int		sqlstate_retryable(const char *sqlstate);
 /* ---- ldif.c: LDIF directory exports to person entries (no Kore) ------- */
 
 #define LDIF_VALUE_MAX		4096	/* bytes of one value we use */
+#define LDIF_DN_MAX		1024	/* bytes of a dn (users.external_id) */
 #define LDIF_ENTRIES_MAX	100000	/* people per file; the rest unread */
 #define LDIF_REJECTED_MAX	1000	/* rejections listed per file */
 
