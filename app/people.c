@@ -26,9 +26,11 @@ static const char SQL_MY_VIEW[] =
  * skill, in millionths; a plain substring match counts as a full match.
  */
 static const char SQL_PEOPLE[] =
-    "WITH q AS (SELECT lower(immutable_unaccent($1::text)) AS q), "
+    "WITH q0 AS (SELECT lower(immutable_unaccent($1::text)) AS q), "
+    "q AS (SELECT q, '%' || replace(replace(replace(q, '\\', '\\\\'), "
+    "  '%', '\\%'), '_', '\\_') || '%' AS pattern FROM q0), "
     "scored AS (SELECT u.id, CASE WHEN (SELECT q FROM q) = '' THEN 0 ELSE "
-    "  (greatest(CASE WHEN u.search_text LIKE '%' || (SELECT q FROM q) || '%' "
+    "  (greatest(CASE WHEN u.search_text LIKE (SELECT pattern FROM q) "
     "    THEN 1 ELSE word_similarity((SELECT q FROM q), u.search_text) END, "
     "   (SELECT max(word_similarity((SELECT q FROM q), "
     "     lower(immutable_unaccent(s.skill)))) FROM user_skills s "
@@ -38,7 +40,7 @@ static const char SQL_PEOPLE[] =
     "  AND ($3 = '' OR EXISTS (SELECT 1 FROM user_skills s "
     "    WHERE s.user_id = u.id AND lower(s.skill) = lower($3))) "
     "  AND ((SELECT q FROM q) = '' OR (SELECT q FROM q) <% u.search_text "
-    "    OR u.search_text LIKE '%' || (SELECT q FROM q) || '%' "
+    "    OR u.search_text LIKE (SELECT pattern FROM q) "
     "    OR EXISTS (SELECT 1 FROM user_skills s WHERE s.user_id = u.id "
     "      AND (SELECT q FROM q) <% lower(immutable_unaccent(s.skill))))) "
     "SELECT " USER_COLUMNS ", scored.score FROM scored "
@@ -66,7 +68,7 @@ static const char SQL_ENDORSE[] =
     "  SELECT $2, lower(skill), $1 FROM s ON CONFLICT DO NOTHING "
     "  RETURNING user_id, skill_key), "
     "n AS (SELECT notify(user_id, 'endorsement', $1, 'user', user_id, "
-    "  skill_key) FROM ins) "
+    "  (SELECT skill FROM s)) FROM ins) "
     "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM n)";
 static const char SQL_UNENDORSE[] =
     "DELETE FROM skill_endorsements WHERE user_id = $2 "

@@ -68,7 +68,7 @@ json_t *
 post_json(struct ctx *c, int row)
 {
 	json_t	*p;
-	int	 deleted = db_bool(c, row, 20);
+	int	 deleted = db_bool(c, row, 19);
 
 	p = json_pack("{s:I, s:o, s:s, s:s, s:o, s:o, s:I, s:o, s:s, s:o, "
 	    "s:I, s:I, s:b, s:b, s:b}",
@@ -76,8 +76,9 @@ post_json(struct ctx *c, int row)
 	    "author", userref_json(c, row, 10),
 	    "body", deleted ? "" : db_value(c, row, 1),
 	    "html", deleted ? "" : db_value(c, row, 2),
-	    "mentions", json_from_text(db_value(c, row, 15)),
-	    "tags", json_from_text(db_value(c, row, 16)),
+	    "mentions", deleted ? json_array() :
+	    json_from_text(db_value(c, row, 15)),
+	    "tags", deleted ? json_array() : json_from_text(db_value(c, row, 16)),
 	    "root_id", (json_int_t)db_int(c, row, 4),
 	    "community", json_null(),
 	    "created_at", db_value(c, row, 5),
@@ -170,7 +171,7 @@ post_load(struct ctx *c, int64_t id, json_t **out)
 	(void)snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
 	if ((status = db_query(c, SQL_POST_GET, 2, p)) != 200)
 		return (status);
-	if (db_rows(c) != 1 || db_bool(c, 0, 20))
+	if (db_rows(c) != 1 || db_bool(c, 0, 19))
 		return (ctx_fail(c, 404, NULL, NULL, NULL));
 	if ((*out = post_json(c, 0)) == NULL)
 		return (ctx_fail(c, 500, NULL, NULL, NULL));

@@ -8,8 +8,9 @@
  *            punctuation .,;:!?'")]} ; at most TEXT_URL_MAX bytes
  *   mention  '@' + 3..30 of [A-Za-z0-9_], not preceded by a word character,
  *            '.', '@' or '/' (so e-mail addresses are not mentions)
- *   tag      '#' + 1..50 word characters (ASCII letters, digits, '_', or any
- *            non-ASCII UTF-8 letter), not all digits, not preceded by a word
+ *   tag      '#' + 1..50 tag characters (ASCII letters, digits, '_', and
+ *            non-ASCII code points outside the space, punctuation and symbol
+ *            blocks: see is_tag_cp), not all digits, not preceded by a tag
  *            character or '&'; tags are compared lower-cased (ASCII)
  */
 #define PARLEY_PURE
@@ -111,12 +112,61 @@ is_ascii_word(unsigned char c)
 	    (c >= '0' && c <= '9') || c == '_');
 }
 
-/* Word characters for tags: ASCII word characters or any byte of a
- * non-ASCII UTF-8 sequence (letters of other scripts). */
+/*
+ * Tag characters: ASCII word characters, and non-ASCII code points outside
+ * the blocks of spaces, punctuation and symbols (so "#tag—more", "#tag😀"
+ * and "#tag\u3000" end the tag where a reader would). assets/js/text.js
+ * has the same table.
+ */
 static int
-is_tag_char(unsigned char c)
+is_tag_cp(unsigned int cp)
 {
-	return (is_ascii_word(c) || c >= 0x80);
+	if (cp < 0x80)
+		return (is_ascii_word((unsigned char)cp));
+	return (!(cp <= 0xbf || cp == 0xd7 || cp == 0xf7 ||
+	    (cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x3000 && cp <= 0x303f) ||
+	    (cp >= 0xe000 && cp <= 0xf8ff) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff0f) ||
+	    (cp >= 0xff1a && cp <= 0xff20) || cp >= 0xfff0 ||
+	    (cp >= 0x1f000 && cp <= 0x1faff)));
+}
+
+/* Decodes the code point at s[i] (valid UTF-8 is assumed: bodies were
+ * checked); *n is its length in bytes. */
+static unsigned int
+cp_at(const char *str, size_t len, size_t i, size_t *n)
+{
+	const unsigned char	*s = (const unsigned char *)str + i;
+	size_t			 left = len - i;
+
+	if (s[0] < 0x80 || left < 2) {
+		*n = 1;
+		return (s[0]);
+	}
+	if (s[0] < 0xe0) {
+		*n = 2;
+		return (((s[0] & 0x1fu) << 6) | (s[1] & 0x3fu));
+	}
+	if (s[0] < 0xf0 || left < 4) {
+		*n = left < 3 ? 1 : 3;
+		return (left < 3 ? s[0] : ((s[0] & 0x0fu) << 12) |
+		    ((s[1] & 0x3fu) << 6) | (s[2] & 0x3fu));
+	}
+	*n = 4;
+	return (((s[0] & 0x07u) << 18) | ((s[1] & 0x3fu) << 12) |
+	    ((s[2] & 0x3fu) << 6) | (s[3] & 0x3fu));
+}
+
+/* The code point that ends just before s[i]. */
+static unsigned int
+cp_before(const char *s, size_t len, size_t i)
+{
+	size_t	start = i - 1, n;
+
+	while (start > 0 && i - start < 4 &&
+	    ((unsigned char)s[start] & 0xc0) == 0x80)
+		start--;
+	return (cp_at(s, len, start, &n));
 }
 
 static size_t
@@ -169,15 +219,17 @@ match_mention(const char *s, size_t len, size_t i)
 static size_t
 match_tag(const char *s, size_t len, size_t i)
 {
-	size_t	j, digits = 0, chars = 0;
+	size_t		j, n, digits = 0, chars = 0;
+	unsigned int	cp;
 
-	if (s[i] != '#' || (i > 0 && (is_tag_char((unsigned char)s[i - 1]) ||
+	if (s[i] != '#' || (i > 0 && (is_tag_cp(cp_before(s, len, i)) ||
 	    s[i - 1] == '&')))
 		return (0);
-	for (j = i + 1; j < len && is_tag_char((unsigned char)s[j]); j++) {
-		if ((s[j] & 0xc0) != 0x80)
-			chars++;
-		if (s[j] >= '0' && s[j] <= '9')
+	for (j = i + 1; j < len; j += n) {
+		if (!is_tag_cp(cp = cp_at(s, len, j, &n)))
+			break;
+		chars++;
+		if (cp >= '0' && cp <= '9')
 			digits++;
 	}
 	if (chars < 1 || chars > 50 || digits == chars)

@@ -129,11 +129,17 @@ BEGIN
     RETURN;
   END IF;
   IF what = 'like' THEN
+    -- One unread item per post: the people who liked it since the owner
+    -- last read a like of it (liking, unliking and liking again is one).
     DELETE FROM notifications
      WHERE user_id = recipient AND kind = 'like' AND object_type = otype
-       AND object_id = oid AND read_at IS NULL
-    RETURNING actor_count + 1 INTO n;
-    n := coalesce(n, 1);
+       AND object_id = oid AND read_at IS NULL;
+    SELECT count(*) INTO n FROM post_likes l
+     WHERE l.post_id = oid AND l.user_id <> recipient
+       AND l.created_at > coalesce((SELECT max(read_at) FROM notifications
+             WHERE user_id = recipient AND kind = 'like' AND object_type = otype
+               AND object_id = oid), '-infinity');
+    n := greatest(n, 1);
   END IF;
   INSERT INTO notifications (user_id, kind, actor_id, object_type, object_id, detail, actor_count)
   VALUES (recipient, what, actor, otype, oid, coalesce(extra, ''), n);

@@ -12,6 +12,7 @@
 
 const BASE = '/api/v1';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 let csrfToken = null;
 const authLostListeners = new Set();
@@ -52,6 +53,10 @@ async function send(method, path, body) {
   if (body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
+  } else if (BODY_METHODS.has(method)) {
+    // Kore answers 411 to a POST/PUT/PATCH without Content-Length: an empty
+    // string body makes fetch send "content-length: 0" in every browser.
+    init.body = '';
   }
   if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res;

@@ -14,12 +14,19 @@
 //   roles    optional list of roles allowed (e.g. ['admin'])
 //   page     () => import('./pages/x.js'); omit for a "coming soon" page
 //   summary  one sentence describing the page (used by "coming soon")
+//   section  path of the nav entry this page belongs to (a profile is in
+//            'people'): that link is marked aria-current="true"
+//   badge    'unread': the nav link shows the unread-notifications count
 
 export const ROUTES = [
   { path: 'home', title: 'Home', nav: 'primary', page: () => import('./pages/home.js') },
   {
-    path: 'people', title: 'People', nav: 'primary',
+    path: 'people', title: 'People', nav: 'primary', page: () => import('./pages/people.js'),
     summary: 'Find colleagues by name, skill, department or manager, and follow the people you work with.',
+  },
+  {
+    path: 'notifications', title: 'Notifications', nav: 'primary', badge: 'unread',
+    page: () => import('./pages/notifications.js'),
   },
   {
     path: 'communities', title: 'Communities', nav: 'primary',
@@ -44,6 +51,10 @@ export const ROUTES = [
 
   { path: 'profile', title: 'Your profile', label: 'Profile', nav: 'account', page: () => import('./pages/profile.js') },
   { path: 'tokens', title: 'Access tokens', nav: 'account', page: () => import('./pages/tokens.js') },
+
+  { path: 'people/:handle', title: 'Profile', section: 'people', page: () => import('./pages/person.js') },
+  { path: 'posts/:id', title: 'Post', page: () => import('./pages/post.js') },
+  { path: 'tags/:tag', title: 'Tag', page: () => import('./pages/tag.js') },
 
   { path: 'signin', title: 'Sign in', access: 'guest', page: () => import('./pages/signin.js') },
   { path: 'register', title: 'Create an account', access: 'guest', page: () => import('./pages/register.js') },

@@ -159,7 +159,11 @@ async function render(reason) {
   clear(root);
   root.dataset.route = route ? route.path : 'not-found';
   try {
-    cleanup = (await page.render(ctx)) || null;
+    const done = (await page.render(ctx)) || null;
+    // The user may have moved on while the page loaded its data: then its
+    // cleanup (timers, listeners) runs now, not in place of the new page's.
+    if (mine === seq) cleanup = done;
+    else if (done) done();
   } catch (err) {
     console.warn(err); // eslint-disable-line no-console
     if (mine === seq) {

@@ -6,6 +6,7 @@ import { navItems } from './nav.js';
 import { session, subscribe, signOut } from './session.js';
 import { onRouteChange, currentRoute, focusHeading } from './router.js';
 import { errorMessage } from './forms.js';
+import { unreadCount, onUnreadChange, startUnreadPolling } from './unread.js';
 
 let statusTimer = null;
 
@@ -37,18 +38,52 @@ function isCurrent(path) {
   return !!(cur && cur.route && cur.route.path === path);
 }
 
+/** aria-current for a nav link: 'page' on the page itself, 'true' on a
+ *  page inside its section (a profile is in People); null otherwise. */
+function currentness(path) {
+  if (isCurrent(path)) return 'page';
+  const cur = currentRoute();
+  return cur && cur.route && cur.route.section === path ? 'true' : null;
+}
+
+/** A nav link's badge (nav.js `badge: 'unread'`): the number is shown,
+ *  and the link's name says it ("Notifications, 3 unread"). */
+function drawBadge(a, route) {
+  if (route.badge !== 'unread') return;
+  const n = unreadCount();
+  const label = route.label || route.title;
+  for (const old of a.querySelectorAll('.nav-badge')) old.remove();
+  if (n > 0) {
+    a.setAttribute('aria-label', `${label}, ${n} unread`);
+    a.append(h('span', { class: 'nav-badge', 'aria-hidden': 'true' }, n > 99 ? '99+' : String(n)));
+  } else {
+    a.removeAttribute('aria-label');
+  }
+}
+
 function renderNav() {
   const nav = document.getElementById('primary-nav');
   clear(nav);
   const items = navItems('primary', session.user);
   nav.hidden = items.length === 0;
   if (!items.length) return;
-  nav.append(h('ul', { class: 'nav-list' }, items.map((r) =>
-    h('li', null, h('a', {
+  nav.append(h('ul', { class: 'nav-list' }, items.map((r) => {
+    const a = h('a', {
       href: link(r.path),
       class: 'nav-link',
-      'aria-current': isCurrent(r.path) ? 'page' : null,
-    }, r.label || r.title)))));
+      id: `nav-${r.path}`,
+      'aria-current': currentness(r.path),
+    }, r.label || r.title);
+    drawBadge(a, r);
+    return h('li', null, a);
+  })));
+}
+
+function updateBadges() {
+  for (const r of navItems('primary', session.user)) {
+    const a = document.getElementById(`nav-${r.path}`);
+    if (a && r.badge) drawBadge(a, r);
+  }
 }
 
 function renderUser() {
@@ -110,5 +145,7 @@ export function startShell() {
     if (reason === 'expired') queueMicrotask(() => announce('Your session has ended. Sign in again to continue.', 'error'));
   });
   onRouteChange(renderHeader);
+  onUnreadChange(updateBadges);
   renderHeader();
+  startUnreadPolling();
 }

@@ -101,7 +101,7 @@ function readRoutes(text) {
 function routeTemplate(pattern) {
   if (pattern.startsWith('/')) return pattern;
   const body = pattern.replace(/^\^/, '').replace(/\$$/, '');
-  const t = body.replaceAll('[^/]+', '{}');
+  const t = body.replaceAll('[^/]+', '{}').replaceAll('[0-9]+', '{}');
   assert.ok(/^[A-Za-z0-9_/{}.-]*$/.test(t) && !t.includes('.*'),
     `route ${pattern}: cannot map this regex onto an OpenAPI path`);
   return t;
@@ -109,7 +109,9 @@ function routeTemplate(pattern) {
 
 const normalise = (p) => p.replace(/\{[^}]+\}/g, '{}');
 
-const SAMPLE = { id: '1', handle: 'founder' };
+// {id} is replaced by a live post made in before() (the GET routes with an
+// {id} are posts); the others name things that always exist or may not.
+const SAMPLE = { id: '1', handle: 'founder', tag: 'parley', skill: 'go' };
 function concrete(path) {
   return path.replace(/\{([^}]+)\}/g, (_, name) => {
     assert.ok(name in SAMPLE, `no sample value for path parameter {${name}}`);
@@ -234,6 +236,9 @@ describe('docs/openapi.yaml against the running server', () => {
   before(async () => {
     const session = await login('founder');
     admin = { session, token: await tokenFor(session, 'openapi test') };
+    const post = await api('POST', '/api/v1/posts', { token: admin.token, json: { body: 'OpenAPI sample #parley' } });
+    assert.equal(post.status, 201, post.text);
+    SAMPLE.id = String(post.body.post.id);
   });
 
   for (const { path, method, op } of operations) {

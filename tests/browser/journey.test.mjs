@@ -1,120 +1,12 @@
 // Browser suite: the UI served at / against a real Parley (PARLEY_URL).
 // Each test uses its own browser context (its own cookies) and unique users,
 // because the database is shared with the other suites.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { BASE, PASSWORD, api, register, login, unique } from '../lib/api.mjs';
+import { useBrowser, withPage, signedIn, heading, statusText, activeElement } from './lib.mjs';
 
-const TIMEOUT = 10_000;
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-// Chromium logs every 4xx fetch as a console error. The anonymous GET /me
-// probe answers 401 by contract, so that one is always expected; a test that
-// provokes an API error on purpose lists it in `allow` as [status, path].
-// Any other console error, page error, CSP violation or failed asset fails.
-function isExpectedNetworkError(msg, allow) {
-  const m = /the server responded with a status of (\d{3})/.exec(msg.text());
-  const url = msg.location()?.url ?? '';
-  return !!m && allow.some(([status, path]) => Number(m[1]) === status && url === BASE + path);
-}
-
-/**
- * Runs fn({page, context, dialogs}) in a fresh browser context (its own
- * cookies; `session` adds a signed-in cookie), then asserts that nothing
- * went wrong in the page: no console errors, page errors, CSP violations,
- * failed assets or dialogs. On failure a screenshot is saved to the temp
- * directory and its path added to the error.
- */
-async function withPage(t, { session, allow = [] }, fn) {
-  const expected = [[401, '/api/v1/me'], ...allow];
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  if (session) {
-    await context.addCookies([{ name: 'parley_session', value: session.cookie, url: BASE }]);
-  }
-  const problems = [];
-  const dialogs = [];
-  // CSP violations as the page sees them. A binding rather than a global so
-  // that reloads do not lose them (init scripts are not subject to the CSP).
-  await context.exposeBinding('__parleyCspViolation', (_source, text) => problems.push(`csp: ${text}`));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__parleyCspViolation(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !isExpectedNetworkError(msg, expected)) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('dialog', async (d) => {
-    dialogs.push(d.message());
-    await d.dismiss();
-  });
-  page.on('response', (res) => {
-    const url = res.url();
-    if (!url.startsWith(`${BASE}/api/`) && res.status() >= 400) problems.push(`asset ${res.status()} ${url}`);
-  });
-  page.on('requestfailed', (req) => {
-    // Navigating (goto, reload) cancels what is in flight: not a failure.
-    const why = req.failure()?.errorText;
-    if (why !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()} ${why}`);
-  });
-  try {
-    await fn({ page, context, dialogs });
-    await page.waitForTimeout(50);   // let late console messages arrive
-    assert.deepEqual(problems, [], 'no console errors, page errors, CSP violations or failed assets');
-    assert.deepEqual(dialogs, [], 'no dialogs');
-  } catch (err) {
-    const shot = join(tmpdir(), `parley-browser-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`);
-    await page.screenshot({ path: shot, fullPage: true }).then(
-      () => { err.message += `\n(screenshot: ${shot}; page: ${page.url()})`; },
-      () => {},
-    );
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
-
-/** A user registered and signed in through the API. */
-async function signedIn(fields) {
-  const user = await register(fields);
-  return { user, session: await login(user.handle) };
-}
-
-async function heading(page, name) {
-  const h1 = page.getByRole('heading', { level: 1, name });
-  await h1.waitFor();
-  return h1;
-}
-
-async function statusText(page, re) {
-  await page.locator('#status').getByText(re).waitFor();
-}
-
-async function activeElement(page) {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    return { tag: el.tagName.toLowerCase(), id: el.id, text: el.textContent.trim() };
-  });
-}
+useBrowser();
 
 test('journey: register, sign in, edit profile, reload keeps it, sign out', async (t) => {
   const handle = unique('bj');
@@ -144,7 +36,7 @@ test('journey: register, sign in, edit profile, reload keeps it, sign out', asyn
     assert.match(await chip.innerText(), new RegExp(`@${handle}`));
     // The shell's primary navigation, data-driven from nav.js.
     const nav = page.getByRole('navigation', { name: 'Primary' });
-    for (const label of ['Home', 'People', 'Communities', 'Bookmarks', 'Customers', 'Reports']) {
+    for (const label of ['Home', 'People', 'Notifications', 'Communities', 'Bookmarks', 'Customers', 'Reports']) {
       await nav.getByRole('link', { name: label, exact: true }).waitFor();
     }
     assert.equal(await nav.getByRole('link', { name: 'Admin' }).count(), 0, 'no Admin link for employees');
@@ -348,10 +240,10 @@ test('shell: coming-soon pages, role-guarded admin, unknown routes', async (t) =
   await withPage(t, { session }, async ({ page }) => {
     await page.goto(`${BASE}/#/home`);
     await heading(page, /^Welcome/);
-    await page.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'People' }).click();
-    await heading(page, 'People');
+    await page.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'Communities' }).click();
+    await heading(page, 'Communities');
     await page.getByText('Coming soon', { exact: true }).waitFor();
-    assert.equal(await page.title(), 'People · Parley');
+    assert.equal(await page.title(), 'Communities · Parley');
     await page.goto(`${BASE}/#/admin`);
     await heading(page, 'No access');
     await page.goto(`${BASE}/#/no-such-page`);

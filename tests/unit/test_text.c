@@ -103,6 +103,12 @@ main(void)
 	ok(extracts("#Work #work #WORK #r2d2 #42", 1, "[\"work\",\"r2d2\"]"),
 	    "tags are distinct, lower-cased, not all digits");
 	ok(extracts("https://a.example/#tag @x.y", 1, "[]"), "no tags inside links");
+	ok(extracts("#tag\xe2\x80\x94more #caf\xc3\xa9 #emoji\xf0\x9f\x98\x80 #\xf0\x9f\x98\x80 "
+	    "#a\xe3\x80\x80" "b", 1, "[\"tag\",\"caf\xc3\xa9\",\"emoji\",\"a\"]"),
+	    "tags end at Unicode punctuation, emoji and spaces; letters of "
+	    "other scripts belong");
+	ok(extracts("\xc3\xa9#x \xe2\x80\x94#y", 1, "[\"y\"]"),
+	    "a letter before '#' is a word, a dash is not");
 
 	big = malloc(200 * 6 + 1);
 	for (i = 0; i < 200; i++)

@@ -1,5 +1,5 @@
 // #/profile: your profile as colleagues see it, and the form to edit it.
-import { h, clear, pageHeader, avatar, roleLabel, time } from '../dom.js';
+import { h, clear, pageHeader, avatar, roleLabel, time, link } from '../dom.js';
 import { field, formAlert, submitButton, actions, handleSubmit } from '../forms.js';
 import { api } from '../api.js';
 import { session, updateUser } from '../session.js';
@@ -48,7 +48,7 @@ function profileCard(user) {
         h('p', { class: 'profile-handle' }, `@${user.handle}`),
         subtitle ? h('p', { class: 'profile-subtitle' }, subtitle) : null)),
     h('ul', { class: 'profile-stats' },
-      h('li', null, h('strong', null, String(user.followers ?? 0)), ' followers'),
+      h('li', null, h('strong', null, String(user.followers ?? 0)), user.followers === 1 ? ' follower' : ' followers'),
       h('li', null, h('strong', null, String(user.following ?? 0)), ' following')),
     user.bio ? h('p', { class: 'profile-bio', id: 'profile-bio' }, user.bio) : null,
     h('dl', { class: 'profile-details' },
@@ -66,7 +66,9 @@ function profileCard(user) {
           h('li', { class: 'chip' }, s.name,
             s.endorsements ? h('span', { class: 'chip-count', title: `${s.endorsements} endorsements` },
               h('span', { class: 'visually-hidden' }, ', endorsements: '), String(s.endorsements)) : null)))
-        : h('p', { class: 'muted' }, 'No skills listed yet.')));
+        : h('p', { class: 'muted' }, 'No skills listed yet.')),
+    h('p', { class: 'profile-public-link' },
+      h('a', { href: link(`people/${encodeURIComponent(user.handle)}`) }, 'See your public profile and posts')));
 }
 
 function profileForm(user) {
