@@ -19,35 +19,47 @@ static const char SQL_MY_VIEW[] =
     "  FROM skill_endorsements WHERE user_id = $1 AND endorser_id = $2)";
 
 /*
- * Directory search. $1 the query (may be empty), $2 department, $3 skill
- * (both may be empty), $4 limit + 1, $5/$6 the keyset (score, id) of the
- * previous page. The score is an integer so that it pages exactly: word
- * similarity of the query to name, handle, title and department, or to a
- * skill, in millionths; a plain substring match counts as a full match.
+ * Directory search. $1 the query, $2 department, $3 skill (both may be
+ * empty), $4 limit + 1, $5/$6 the keyset (score, -id) of the previous page.
+ * Candidates come from the trigram indexes (word similarity >= 0.6, or a
+ * substring), then each is scored: word similarity of the query to name,
+ * handle, title and department, or to a skill, in millionths (an integer,
+ * so that pages are exact); a substring counts as a full match. LIKE
+ * wildcards in the query are escaped: they are just text.
  */
-static const char SQL_PEOPLE[] =
-    "WITH q0 AS (SELECT lower(immutable_unaccent($1::text)) AS q), "
-    "q AS (SELECT q, '%' || replace(replace(replace(q, '\\', '\\\\'), "
-    "  '%', '\\%'), '_', '\\_') || '%' AS pattern FROM q0), "
-    "scored AS (SELECT u.id, CASE WHEN (SELECT q FROM q) = '' THEN 0 ELSE "
-    "  (greatest(CASE WHEN u.search_text LIKE (SELECT pattern FROM q) "
-    "    THEN 1 ELSE word_similarity((SELECT q FROM q), u.search_text) END, "
-    "   (SELECT max(word_similarity((SELECT q FROM q), "
-    "     lower(immutable_unaccent(s.skill)))) FROM user_skills s "
-    "     WHERE s.user_id = u.id)) * 1000000)::bigint END AS score "
-    "  FROM users u WHERE u.status = 'active' "
-    "  AND ($2 = '' OR lower(u.department) = lower($2)) "
-    "  AND ($3 = '' OR EXISTS (SELECT 1 FROM user_skills s "
-    "    WHERE s.user_id = u.id AND lower(s.skill) = lower($3))) "
-    "  AND ((SELECT q FROM q) = '' OR (SELECT q FROM q) <% u.search_text "
-    "    OR u.search_text LIKE (SELECT pattern FROM q) "
-    "    OR EXISTS (SELECT 1 FROM user_skills s WHERE s.user_id = u.id "
-    "      AND (SELECT q FROM q) <% lower(immutable_unaccent(s.skill))))) "
+#define PEOPLE_FILTERS \
+    "u.status = 'active' " \
+    "AND ($2 = '' OR lower(u.department) = lower($2)) " \
+    "AND ($3 = '' OR EXISTS (SELECT 1 FROM user_skills s " \
+    "  WHERE s.user_id = u.id AND lower(s.skill) = lower($3))) "
+
+static const char SQL_PEOPLE_SEARCH[] =
+    "WITH q AS MATERIALIZED (SELECT n AS q, '%' || replace(replace(replace(n, "
+    "  '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' AS pattern "
+    "  FROM (SELECT lower(immutable_unaccent($1::text)) AS n) x), "
+    "cand AS (SELECT u.id FROM q, users u WHERE q.q <% u.search_text "
+    "  UNION SELECT u.id FROM q, users u WHERE u.search_text LIKE q.pattern "
+    "  UNION SELECT s.user_id FROM q, user_skills s "
+    "  WHERE q.q <% lower(immutable_unaccent(s.skill))), "
+    "scored AS (SELECT u.id, (greatest(CASE WHEN u.search_text LIKE q.pattern "
+    "  THEN 1 ELSE word_similarity(q.q, u.search_text) END, "
+    "  coalesce((SELECT max(word_similarity(q.q, "
+    "  lower(immutable_unaccent(s.skill)))) FROM user_skills s "
+    "  WHERE s.user_id = u.id), 0)) * 1000000)::bigint AS score "
+    "  FROM q, cand JOIN users u ON u.id = cand.id WHERE " PEOPLE_FILTERS ") "
     "SELECT " USER_COLUMNS ", scored.score FROM scored "
     "JOIN users u ON u.id = scored.id "
     "LEFT JOIN users m ON m.id = u.manager_id "
     "WHERE (scored.score, -u.id) < ($5::bigint, $6::bigint) "
     "ORDER BY scored.score DESC, u.id ASC LIMIT $4";
+
+/* Without a query: everyone who passes the filters, by id (score 0). */
+static const char SQL_PEOPLE_LIST[] =
+    "SELECT " USER_COLUMNS ", 0 FROM users u "
+    "LEFT JOIN users m ON m.id = u.manager_id "
+    "WHERE " PEOPLE_FILTERS "AND $1 = '' "
+    "AND (0, -u.id) < ($5::bigint, $6::bigint) "
+    "ORDER BY u.id ASC LIMIT $4";
 static const char SQL_DEPARTMENTS[] =
     "SELECT department, count(*) FROM users "
     "WHERE department <> '' AND status = 'active' "
@@ -152,7 +164,7 @@ people_search(struct ctx *c)
 	    has_cursor ? (long long)at : (long long)INT64_MAX);
 	(void)snprintf(idbuf, sizeof(idbuf), "%lld",
 	    has_cursor ? -(long long)id : 0LL);
-	if (db_query(c, SQL_PEOPLE, 6, p) != 200)
+	if (db_query(c, q[0] ? SQL_PEOPLE_SEARCH : SQL_PEOPLE_LIST, 6, p) != 200)
 		return (c->status);
 	if ((items = json_array()) == NULL)
 		return (ctx_fail(c, 500, NULL, NULL, NULL));
