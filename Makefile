@@ -11,7 +11,7 @@ WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
              -Wshadow -Wpointer-arith -Wno-unused-parameter
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -D_GNU_SOURCE -fPIC $(WARN) $(KORE_FEATURES)
-LDLIBS    := -lsodium -ljansson -lpq
+LDLIBS    := -lsodium -ljansson -lpq -lexpat
 
 SRCS      := $(wildcard app/*.c)
 OBJS      := $(SRCS:app/%.c=build/%.o)

@@ -379,6 +379,30 @@ int	api_user_posts(struct http_request *);
 int	api_tag(struct http_request *);
 int	api_tag_posts(struct http_request *);
 int	api_tag_follow(struct http_request *);
+/* communities.c */
+int	api_communities(struct http_request *);
+int	api_community(struct http_request *);
+int	api_community_members(struct http_request *);
+int	api_community_member(struct http_request *);
+int	api_community_member_approve(struct http_request *);
+/* qa.c */
+int	api_community_questions(struct http_request *);
+int	api_questions(struct http_request *);
+int	api_questions_similar(struct http_request *);
+int	api_question(struct http_request *);
+int	api_question_answers(struct http_request *);
+int	api_question_votes(struct http_request *);
+int	api_answer_votes(struct http_request *);
+int	api_answer_accept(struct http_request *);
+/* bookmarks.c */
+int	api_bookmarks(struct http_request *);
+int	api_bookmarks_popular(struct http_request *);
+int	api_bookmarks_import(struct http_request *);
+int	api_bookmarks_export(struct http_request *);
+int	api_bookmark(struct http_request *);
+/* search.c */
+int	api_search(struct http_request *);
+int	api_experts(struct http_request *);
 /* notify.c */
 int	api_notifications(struct http_request *);
 int	api_notifications_read(struct http_request *);

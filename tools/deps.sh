@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(kore libpq-dev libsodium-dev libjansson-dev postgresql
+apt_packages=(kore libpq-dev libsodium-dev libjansson-dev libexpat1-dev postgresql
               postgresql-contrib chromium wrk)
 missing=()
 for p in "${apt_packages[@]}"; do
