@@ -8,7 +8,6 @@ import { session, subscribe } from './session.js';
 const DEFAULT_MS = 30_000;
 let count = 0;
 let timer = null;
-let inflight = null;
 const listeners = new Set();
 
 export function pollInterval(key, fallback) {
@@ -37,21 +36,24 @@ function set(n) {
   for (const fn of listeners) fn(count);
 }
 
-/** Asks the server now; resolves to the count. Quiet about failures. */
+/**
+ * Asks the server now; resolves to the count. Quiet about failures.
+ * A fresh request is always sent (a poll already in flight may have left
+ * before a change, e.g. "Mark all as read"); only the newest answer counts.
+ */
+let latest = 0;
 export function refreshUnread() {
   if (!session.user) {
     set(0);
     return Promise.resolve(0);
   }
-  if (inflight) return inflight;
-  inflight = api.get('/notifications/unread')
+  const mine = ++latest;
+  return api.get('/notifications/unread')
     .then((r) => {
-      if (session.user) set(Number(r && r.unread) || 0);
+      if (mine === latest && session.user) set(Number(r && r.unread) || 0);
       return count;
     })
-    .catch(() => count)
-    .finally(() => { inflight = null; });
-  return inflight;
+    .catch(() => count);
 }
 
 function tick() {
