@@ -393,14 +393,9 @@ api_post_like(struct http_request *req)
 	const char	*p[2] = { idbuf, me };
 	int64_t		 id;
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != 200 || post_id_param(&c, &id) != 200)
+	if (ctx_begin(&c, req, HTTP_METHOD_POST | HTTP_METHOD_DELETE,
+	    "POST, DELETE") != 200 || post_id_param(&c, &id) != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_POST &&
-	    req->method != HTTP_METHOD_DELETE) {
-		ctx_method_not_allowed(&c, "POST, DELETE");
-		return (ctx_finish(&c));
-	}
 	(void)snprintf(me, sizeof(me), "%lld", (long long)c.me.id);
 	(void)snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
 	if (db_query(&c, SQL_POST_LIVE, 1, p) != 200)
@@ -427,13 +422,9 @@ api_post_versions(struct http_request *req)
 	int64_t		 id;
 	int		 i;
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != 200 || post_id_param(&c, &id) != 200)
+	if (ctx_begin(&c, req, HTTP_METHOD_GET, "GET") != 200 ||
+	    post_id_param(&c, &id) != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_GET) {
-		ctx_method_not_allowed(&c, "GET");
-		return (ctx_finish(&c));
-	}
 	if (post_load(&c, id, &post) != 200)
 		return (ctx_finish(&c));
 	json_decref(post);

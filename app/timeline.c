@@ -202,14 +202,9 @@ api_tag_follow(struct http_request *req)
 	char		 tag[256], me[24];
 	const char	*p[2] = { me, tag };
 
-	ctx_init(&c, req);
-	if (auth_require(&c) != 200 || tag_param(&c, tag, sizeof(tag)) != 200)
+	if (ctx_begin(&c, req, HTTP_METHOD_POST | HTTP_METHOD_DELETE,
+	    "POST, DELETE") != 200 || tag_param(&c, tag, sizeof(tag)) != 200)
 		return (ctx_finish(&c));
-	if (req->method != HTTP_METHOD_POST &&
-	    req->method != HTTP_METHOD_DELETE) {
-		ctx_method_not_allowed(&c, "POST, DELETE");
-		return (ctx_finish(&c));
-	}
 	(void)snprintf(me, sizeof(me), "%lld", (long long)c.me.id);
 	if (db_query(&c, req->method == HTTP_METHOD_POST ? SQL_TAG_FOLLOW :
 	    SQL_TAG_UNFOLLOW, 2, p) == 200)
