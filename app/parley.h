@@ -122,6 +122,209 @@ struct json_t;
 struct json_t	*ldif_parse(const char *buf, size_t len,
 		    struct json_t **rejected);
 
+/* ---- urlnorm.c: bookmark URLs and the key of the page they name -------- */
+
+#define URLNORM_MAX	2048	/* bytes of a URL */
+
+/* NULL when url[0..len) is an absolute http or https URL with a valid host
+ * (and port), no user name or password, no spaces or control characters,
+ * valid UTF-8 without U+FFFD (unreadable bytes), at most URLNORM_MAX bytes;
+ * otherwise a static sentence that
+ * says what is wrong (it never quotes the URL). */
+const char	*urlnorm_check(const char *url, size_t len);
+/* Writes the URL's key into out: scheme and host lower-cased, the default
+ * port dropped, the fragment removed, an empty path written "/". Two URLs
+ * with one key are one page. 1 on success; 0 when urlnorm_check refuses
+ * the URL or outlen < len + 2. */
+int		 urlnorm_key(const char *url, size_t len, char *out,
+		    size_t outlen);
+
+/* ---- htmltext.c: text of HTML files from elsewhere (no Kore) ---------- */
+
+/* The bytes as UTF-8: unchanged when valid UTF-8 (minus a byte order
+ * mark), else read as Windows-1252; NUL bytes become U+FFFD. malloc'd,
+ * NUL-terminated; NULL when out of memory. */
+char	*htmltext_to_utf8(const char *buf, size_t len, size_t *outlen);
+/* The HTML character reference at s[0] == '&' (&name; for the common names,
+ * &#NNN; &#xHH;, the ';' optional for numbers): its length, and its code
+ * point in *cp (128-159 read as Windows-1252); 0 when it is none. */
+size_t	 htmltext_ref(const char *s, size_t n, unsigned long *cp);
+/* Writes cp as UTF-8 (U+FFFD for NUL, surrogates and beyond U+10FFFF);
+ * returns the bytes written, 1 to 4. */
+size_t	 htmltext_encode(unsigned long cp, char out[4]);
+/* s with its character references decoded; malloc'd, NUL-terminated, never
+ * longer than s; NULL when out of memory. */
+char	*htmltext_unescape(const char *s, size_t len, size_t *outlen);
+
+/* ---- netscape.c: Netscape bookmark files (no Kore) -------------------- */
+
+#define NETSCAPE_TITLE_MAX		500	/* code points */
+#define NETSCAPE_DESCRIPTION_MAX	10000	/* code points */
+#define NETSCAPE_TAGS_MAX		20	/* per bookmark */
+#define NETSCAPE_ENTRIES_MAX		100000	/* per file; the rest unread */
+#define NETSCAPE_REJECTED_MAX		1000	/* rejections listed per file */
+
+struct netscape_result {
+	/* [{"url", "url_key", "title", "description", "tags": [tag],
+	 * "private": bool, "add_date": Unix seconds or null, "line"}]: one per
+	 * URL, in file order; later copies of a URL only add their tags. */
+	struct json_t	*entries;
+	struct json_t	*rejected;	/* [{"line", "reason"}], the first
+					 * NETSCAPE_REJECTED_MAX */
+	size_t		 rejected_total;
+	size_t		 duplicates;	/* copies of a URL already in the file */
+	int		 is_bookmarks;	/* 0: neither a bookmark file nor empty */
+};
+
+/* Parses a bookmark file (UTF-8, else Windows-1252) into r, which the caller
+ * frees with netscape_result_free(). Folders become tags, <DD> text the
+ * description; bad lines are rejected one by one. 0, or -1 when out of
+ * memory (r then holds nothing). */
+int	netscape_parse(const char *buf, size_t len, struct netscape_result *r);
+void	netscape_result_free(struct netscape_result *r);
+/* A bookmark file of entries shaped as above ("url_key" and "line" are not
+ * needed), HTML-escaped, that browsers import. malloc'd; NULL when out of
+ * memory. */
+char	*netscape_write(const struct json_t *entries, size_t *outlen);
+/* Makes a tag of free text (a folder name, an item of TAGS): ASCII
+ * lower-cased; runs of spaces and - . , / + : ; | & \ and of non-ASCII
+ * punctuation become one '_' between words; other characters a tag cannot
+ * hold are dropped; at most 50 code points. 1 when what is left is a tag
+ * text_valid_tag accepts (not empty, not only digits); out gets it. */
+int	netscape_tag(const char *s, size_t len, char *out, size_t outlen);
+
+/* ---- rank.c: search queries and the experts' "why" sentence (no Kore) -- */
+
+#define RANK_QUERY_MAX_CHARS	200	/* code points of a query kept */
+#define RANK_QUERY_MAX_TERMS	32	/* words of a query kept */
+#define RANK_QUERY_BUF		(RANK_QUERY_MAX_CHARS * 4 + 1)
+#define RANK_TOPIC_MAX_CHARS	60	/* of the query, quoted in "why" */
+#define RANK_WHY_MAX		1024
+
+/* Cleans a search query for PostgreSQL: whole words separated by single
+ * spaces (controls and Unicode spaces separate words), at most
+ * RANK_QUERY_MAX_TERMS words and RANK_QUERY_MAX_CHARS code points (a
+ * single longer word keeps its beginning). Returns the length written to
+ * out (NUL-terminated; 0: nothing left) and sets *truncated when words
+ * were dropped; -1 when in is not valid UTF-8. */
+int	rank_query_clean(const char *in, size_t len, char *out, size_t outlen,
+	    int *truncated);
+/* 1 if the cleaned query has anything a word could be made of (letters or
+ * digits); 0 for punctuation and symbols only, which match nothing. */
+int	rank_query_searchable(const char *s);
+/* The query as a topic for a sentence: at most RANK_TOPIC_MAX_CHARS code
+ * points, cut at a space and ended with an ellipsis when longer. 1 on
+ * success, 0 when out is too small. */
+int	rank_topic(const char *query, char *out, size_t outlen);
+
+/* The evidence GET /api/v1/experts reports for one person. */
+struct rank_evidence {
+	long long	accepted_answers;	/* among answers */
+	long long	answers;	/* on questions matching the topic */
+	long long	answer_score;	/* sum of those answers' scores */
+	long long	posts;		/* posts matching the topic */
+	long long	bookmarks;	/* own public bookmarks matching it */
+	int		skill_declared;	/* lists a matching skill */
+	long long	endorsements;	/* of that skill */
+};
+/* One sentence: "5 answers (3 accepted, total score 21) on questions
+ * about “postgres replication”; 2 posts about it; lists PostgreSQL as a
+ * skill (2 endorsements)." skill may be NULL. Returns the length, or -1
+ * when it does not fit in outlen (RANK_WHY_MAX always suffices for a topic
+ * from rank_topic and a skill of at most 50 code points). */
+int	rank_why(const struct rank_evidence *, const char *topic,
+	    const char *skill, char *out, size_t outlen);
+
+/* ---- sedump.c: Stack Exchange data dumps, row by row (no Kore) -------- */
+
+#include <stdio.h>
+
+#define SEDUMP_TAGS_MAX		16	/* tags kept per question */
+#define SEDUMP_TAG_MAX		64	/* bytes of one tag */
+#define SEDUMP_TITLE_MAX	300	/* code points (questions.title) */
+#define SEDUMP_BODY_MAX		60000	/* code points (questions.body) */
+#define SEDUMP_NAME_MAX		100	/* code points (users.display_name) */
+#define SEDUMP_DATE_LEN		32	/* "YYYY-MM-DD HH:MM:SS.ffffff+00" */
+
+/* A growable byte string; failed is set (and sticks) when memory runs out
+ * or it would pass 1 GiB. data is malloc'd, NUL-terminated once non-NULL. */
+struct sedump_buf {
+	char	*data;
+	size_t	 len, cap;
+	int	 failed;
+};
+void	sedump_buf_add(struct sedump_buf *, const char *s, size_t n);
+void	sedump_buf_free(struct sedump_buf *);
+/* Appends s[0..n) as one field of PostgreSQL's COPY text format (\N when
+ * s is NULL); backslash, tab, newline and carriage return are escaped. */
+void	sedump_buf_copy_field(struct sedump_buf *, const char *s, size_t n);
+
+/* Stack Exchange post HTML as plain text: tags dropped, entities decoded,
+ * paragraphs and list items on their own lines, code blocks kept verbatim,
+ * inline code in backticks, links as "text (url)". The result is valid
+ * UTF-8 without control characters other than '\n' and '\t' (invalid input
+ * bytes become U+FFFD), trimmed, and owned by the caller (free()); NULL only
+ * when out of memory. */
+char	*sedump_html_to_text(const char *html, size_t len);
+/* One line of plain text (titles, names): whitespace runs made one space,
+ * controls dropped, trimmed, cut to max code points. Appends to b. */
+void	sedump_oneline(struct sedump_buf *b, const char *s, size_t max);
+/* Cuts the NUL-terminated s in place to at most max code points (on a code
+ * point boundary); returns its new length in bytes. */
+size_t	sedump_utf8_cut(char *s, size_t max);
+/* Splits a Tags attribute, "<a><b>" or "|a|b|", into distinct lower-cased
+ * tags of at most SEDUMP_TAG_MAX bytes (longer ones and ones with controls
+ * are dropped); returns how many, at most SEDUMP_TAGS_MAX. */
+int	sedump_tags(const char *s, char tags[SEDUMP_TAGS_MAX][SEDUMP_TAG_MAX + 1]);
+/* Parses a dump time, "2016-04-12T18:47:05.737" (UTC; fraction and a
+ * trailing 'Z' optional), into "2016-04-12 18:47:05.737000+00" for
+ * PostgreSQL. 1 on success, 0 on anything else (out-of-range fields too). */
+int	sedump_date(const char *s, char out[SEDUMP_DATE_LEN]);
+/* Strict decimal integer in [min, max], optional leading '-'; 1 on success. */
+int	sedump_int(const char *s, int64_t min, int64_t max, int64_t *out);
+/* The value of attribute name in an expat attribute list, or NULL. */
+const char *sedump_attr(const char **attrs, const char *name);
+
+/* What a row became. */
+enum { SEDUMP_REJECT = -1, SEDUMP_SKIP = 0, SEDUMP_QUESTION, SEDUMP_ANSWER,
+	SEDUMP_USER, SEDUMP_VOTE };
+/* Each appends one COPY line (with its '\n') for the staging tables of
+ * sql/0007_stackexchange.sql to b and returns what the row is; rows of no
+ * interest (other post and vote types) append nothing and return
+ * SEDUMP_SKIP; a row without a usable Id, date or parent appends nothing,
+ * sets *why and returns SEDUMP_REJECT.
+ *   posts: id, type, parent_id, accepted_id, owner_id, owner_name, title,
+ *          body, html, tags, score, created_at, edited_at
+ *   users: id, display_name, location, created_at
+ *   votes: post_id, vote_type (1 accepted, 2 up, 3 down) */
+int	sedump_post_line(struct sedump_buf *b, const char **attrs,
+	    const char **why);
+int	sedump_user_line(struct sedump_buf *b, const char **attrs,
+	    const char **why);
+int	sedump_vote_line(struct sedump_buf *b, const char **attrs,
+	    const char **why);
+
+/* Streams one dump file through expat in 64 KiB reads, calling row() for
+ * every <row> directly under the root element, whose name must be root.
+ * progress() (may be NULL) runs every `every` rows and once at the end.
+ * Returns 0, or -1 with error set to "name:line:column: what" (malformed
+ * XML, the wrong root element, a read error, or row() returning non-zero
+ * after writing its reason into error). */
+struct sedump_stream {
+	const char	*name;		/* for messages, e.g. "Posts.xml" */
+	const char	*root;		/* expected root element */
+	int		(*row)(struct sedump_stream *, const char **attrs);
+	void		(*progress)(struct sedump_stream *);
+	void		*arg;
+	unsigned long	 every;
+	unsigned long	 rows;		/* rows seen so far */
+	unsigned long	 line;		/* line of the current row */
+	uint64_t	 bytes;		/* bytes parsed so far */
+	uint64_t	 total;		/* file size, 0 when unknown */
+	char		 error[512];
+};
+int	sedump_read(FILE *f, struct sedump_stream *s);
+
 #ifndef PARLEY_PURE
 
 #include <kore/kore.h>
@@ -344,6 +547,38 @@ int	query_param(struct http_request *, const char *name, char *out,
 int	page_params(struct ctx *, long *limit, int *has_cursor,
 	    int64_t *at_us, int64_t *id);
 
+/* ---- qa.c: the Question representation, for domains that make or show
+ * questions (customer care escalates conversations into them) ----------- */
+
+/* FROM clause and SELECT list of a Question (questions q, communities c,
+ * users a); the query's $1 must be the viewer's id. question_json() reads
+ * the columns by position. customer_links is 0 until conversations link
+ * questions (issue 5 replaces that column). */
+#define QUESTION_FROM \
+    "questions q JOIN communities c ON c.id = q.community_id " \
+    "JOIN users a ON a.id = q.author_id "
+#define QUESTION_COLUMNS \
+    "q.id, c.slug, q.title, q.body, q.html, array_to_json(q.tags), " \
+    "q.score, q.answer_count, q.accepted_answer_id, " \
+    "api_time(q.created_at), " \
+    "a.id, a.handle, a.display_name, a.title, a.department, " \
+    "coalesce((SELECT v.value FROM question_votes v " \
+    "  WHERE v.question_id = q.id AND v.user_id = $1), 0), " \
+    "(extract(epoch FROM q.created_at) * 1000000)::bigint, q.hidden, " \
+    "0 "
+json_t	*question_json(struct ctx *, int row);
+/* Loads one Question as the caller sees it into *out (the caller owns it):
+ * 404 when it is missing, deleted, in a closed community the caller does
+ * not belong to, or hidden from the caller. */
+int	question_load(struct ctx *, int64_t id, json_t **out);
+/* Writes a question by the caller into a community (no membership check:
+ * the caller decides) with its HTML rendered, and asks notify_experts().
+ * Inputs must be validated (title 10-200, body 1-20000 code points;
+ * tags_json a JSON array of valid tags). Run it inside db_begin()/
+ * db_commit(). 200 and *id, or the error. */
+int	question_create(struct ctx *, int64_t community_id, const char *title,
+	    const char *body, const char *tags_json, int64_t *id);
+
 /* ---- route handlers (conf/parley.conf.in names them) ------------------ */
 /* Every handler name carries a prefix: Kore resolves names through libc
  * first, and a handler called "login" would run login(3). */
@@ -407,6 +642,14 @@ int	api_experts(struct http_request *);
 int	api_notifications(struct http_request *);
 int	api_notifications_read(struct http_request *);
 int	api_notifications_unread(struct http_request *);
+
+/* ---- search.c, experts.c: search and the expert finder --------------- */
+
+/* Reads ?q= and cleans it with rank_query_clean() into out (at least
+ * RANK_QUERY_BUF bytes; empty when absent or blank). 200, or 400 for a
+ * malformed parameter or invalid UTF-8. api_experts (experts.c) shares it;
+ * both handlers are declared with the routes above. */
+int	search_topic_param(struct ctx *, char *out, size_t outlen);
 
 #endif /* PARLEY_PURE */
 
