@@ -40,22 +40,14 @@ env_or(const char *name, const char *fallback)
 	return ((v != NULL && *v != '\0') ? v : fallback);
 }
 
-void
-kore_parent_configure(int argc, char **argv)
+/* Reads the configuration from the environment into config. Called in the
+ * parent before the workers fork, and again by parley_onload() when a
+ * reload (SIGHUP) gave the module fresh, empty globals. */
+static void
+config_read(void)
 {
-	const char	*dsn;
-	long		 n;
+	long	n;
 
-	(void)argc;
-	(void)argv;
-	/* Line-buffered logs, or forked workers repeat the parent's lines. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	if (secret_init() != 0)
-		fatal("libsodium failed to initialise");
-
-	dsn = env_or("PARLEY_DATABASE",
-	    "host=127.0.0.1 port=55432 dbname=parley user=postgres");
 	if (kore_strlcpy(config.email_domains,
 	    env_or("PARLEY_EMAIL_DOMAINS", ""),
 	    sizeof(config.email_domains)) >= sizeof(config.email_domains))
@@ -75,6 +67,37 @@ kore_parent_configure(int argc, char **argv)
 	 * as a wrong password and cannot be told apart by timing. */
 	if (secret_password_hash("parley-dummy-password", config.dummy_hash))
 		fatal("argon2id failed (out of memory?)");
+}
+
+/* Named on the `load` line: runs in the parent and every worker whenever
+ * the module is (re)loaded. */
+int
+parley_onload(int action)
+{
+	(void)action;
+	if (config.session_hours == 0) {
+		if (secret_init() != 0)
+			return (KORE_RESULT_ERROR);
+		config_read();
+	}
+	return (KORE_RESULT_OK);
+}
+
+void
+kore_parent_configure(int argc, char **argv)
+{
+	const char	*dsn;
+
+	(void)argc;
+	(void)argv;
+	/* Line-buffered logs, or forked workers repeat the parent's lines. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (secret_init() != 0)
+		fatal("libsodium failed to initialise");
+	config_read();
+	dsn = env_or("PARLEY_DATABASE",
+	    "host=127.0.0.1 port=55432 dbname=parley user=postgres");
 
 	/* libpq must not try GSSAPI: it scans /etc/gss (getdents64) and the
 	 * sandbox kills the worker. A short connect timeout keeps requests
@@ -84,8 +107,11 @@ kore_parent_configure(int argc, char **argv)
 		char		*s;
 
 		kore_buf_init(&buf, 256);
+		/* Notices (e.g. "word is too long to be indexed") would
+		 * otherwise be printed by libpq into our log. */
 		kore_buf_appendf(&buf, "%s gssencmode=disable connect_timeout=2"
-		    " application_name=parley", dsn);
+		    " application_name=parley"
+		    " options='-c client_min_messages=warning'", dsn);
 		s = kore_buf_stringify(&buf, NULL);
 		if (!kore_pgsql_register("db", s))
 			fatal("cannot register the database");

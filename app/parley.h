@@ -343,6 +343,7 @@ struct parley_config {
 	char	dummy_hash[SECRET_PWHASH_MAX];	/* for unknown logins */
 };
 extern struct parley_config	config;
+int	parley_onload(int);
 
 /* ---- reply.c, errors: the only place that sends responses ------------- */
 

@@ -24,6 +24,9 @@ export class ApiError extends Error {
     this.status = status;
     this.code = error.code || 'error';
     this.field = error.field || null;
+    // Extra members of the error object, e.g. existing_id on a duplicate
+    // bookmark (409).
+    this.details = error;
     const retry = headers ? Number.parseInt(headers.get('retry-after') || '', 10) : NaN;
     this.retryAfter = Number.isFinite(retry) ? retry : null;
   }
@@ -110,6 +113,87 @@ export async function request(method, path, body, { quiet = false } = {}) {
     }
     throw err;
   }
+}
+
+/**
+ * upload(path, body, {contentType, onProgress}) -> parsed JSON: a POST of raw
+ * bytes (a File or Blob) with upload progress, which fetch() cannot report.
+ * onProgress(loaded, total) runs as the bytes go out. Same errors as
+ * request(); no retries (the body may be large).
+ */
+export function upload(path, body, { contentType = 'application/octet-stream', onProgress } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', BASE + path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('content-type', contentType);
+    xhr.setRequestHeader('accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    if (onProgress) {
+      xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded, e.lengthComputable ? e.total : 0));
+    }
+    xhr.addEventListener('error', () => reject(new ApiError(0, { code: 'network_error' })));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, { code: 'network_error' })));
+    xhr.addEventListener('load', () => {
+      let data = null;
+      if ((xhr.getResponseHeader('content-type') || '').startsWith('application/json')) {
+        try {
+          data = JSON.parse(xhr.responseText);
+        } catch {
+          data = null;
+        }
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data);
+        return;
+      }
+      const headers = { get: (name) => xhr.getResponseHeader(name) };
+      const err = new ApiError(xhr.status, (data && data.error) || {}, headers);
+      if (err.status === 401 || err.code === 'account_suspended') {
+        for (const fn of authLostListeners) fn(err);
+      }
+      reject(err);
+    });
+    xhr.send(body);
+  });
+}
+
+/**
+ * download(path) -> Blob: a GET that needs the session cookie (so a plain
+ * link would do, but a failure would leave the page for an error body):
+ * the caller saves it with saveBlob().
+ */
+export async function download(path) {
+  let res;
+  try {
+    res = await fetch(BASE + path, { credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, { code: 'network_error' });
+  }
+  if (res.ok) return res.blob();
+  let data = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  const err = new ApiError(res.status, (data && data.error) || {}, res.headers);
+  if (err.status === 401) for (const fn of authLostListeners) fn(err);
+  throw err;
+}
+
+/** Offers a Blob as a file download (an <a download> on a blob: URL). */
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The download has started by now; the URL is no longer needed.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export const api = {

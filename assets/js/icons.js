@@ -12,6 +12,11 @@ const PATHS = {
   history: 'M4 12a8 8 0 1 0 2.3-5.7M4 4v3h3M12 8v4l3 2',
   arrowUp: 'M12 19V5M6 11l6-6 6 6',
   hash: 'M9 4 7 20M17 4l-2 16M4 9h16M3 15h16',
+  search: 'M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM15.5 15.5 20 20',
+  check: 'M5 12.5l4.5 4.5L19 7.5',
+  upload: 'M12 16V4M7 9l5-5 5 5M5 20h14',
+  download: 'M12 4v12M7 11l5 5 5-5M5 20h14',
+  plus: 'M12 5v14M5 12h14',
 };
 
 export function icon(name, { className = 'icon' } = {}) {

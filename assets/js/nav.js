@@ -17,6 +17,7 @@
 //   section  path of the nav entry this page belongs to (a profile is in
 //            'people'): that link is marked aria-current="true"
 //   badge    'unread': the nav link shows the unread-notifications count
+//   navClass extra class for the nav link's list item (e.g. 'nav-narrow-only')
 
 export const ROUTES = [
   { path: 'home', title: 'Home', nav: 'primary', page: () => import('./pages/home.js') },
@@ -29,12 +30,22 @@ export const ROUTES = [
     page: () => import('./pages/notifications.js'),
   },
   {
-    path: 'communities', title: 'Communities', nav: 'primary',
-    summary: 'Join communities around teams, projects and interests, and take part in their discussions.',
+    path: 'communities', title: 'Communities', nav: 'primary', page: () => import('./pages/communities.js'),
+    summary: 'Join communities around teams, projects and interests, and ask and answer questions there.',
   },
   {
-    path: 'bookmarks', title: 'Bookmarks', nav: 'primary',
-    summary: 'Keep the posts and people you want to come back to in one place.',
+    path: 'experts', title: 'Find an expert', label: 'Experts', nav: 'primary', page: () => import('./pages/experts.js'),
+    summary: 'Who knows about a topic, judged by their answers, posts, bookmarks and endorsements.',
+  },
+  {
+    path: 'bookmarks', title: 'Bookmarks', nav: 'primary', page: () => import('./pages/bookmarks.js'),
+    summary: 'Save links with tags, see what colleagues save, and import or export your browser bookmarks.',
+  },
+  {
+    // The header's search box leads here too; the link is for narrow
+    // screens, where the box does not fit (navClass, see shell.js).
+    path: 'search', title: 'Search', nav: 'primary', navClass: 'nav-narrow-only', page: () => import('./pages/search.js'),
+    summary: 'Search posts, questions, answers, bookmarks and people.',
   },
   {
     path: 'customers', title: 'Customers', nav: 'primary',
@@ -55,6 +66,9 @@ export const ROUTES = [
   { path: 'people/:handle', title: 'Profile', section: 'people', page: () => import('./pages/person.js') },
   { path: 'posts/:id', title: 'Post', page: () => import('./pages/post.js') },
   { path: 'tags/:tag', title: 'Tag', page: () => import('./pages/tag.js') },
+  { path: 'communities/:slug', title: 'Community', section: 'communities', page: () => import('./pages/community.js') },
+  { path: 'communities/:slug/ask', title: 'Ask a question', section: 'communities', page: () => import('./pages/ask.js') },
+  { path: 'questions/:id', title: 'Question', section: 'communities', page: () => import('./pages/question.js') },
 
   { path: 'signin', title: 'Sign in', access: 'guest', page: () => import('./pages/signin.js') },
   { path: 'register', title: 'Create an account', access: 'guest', page: () => import('./pages/register.js') },

@@ -54,15 +54,18 @@ setInterval(() => {
 
 /* ---- Body ------------------------------------------------------------ */
 
-/** The body as nodes: text, links, known @mentions and #tags. */
+/** The body as nodes: text, links, known @mentions and #tags. mentions:
+ *  the handles the server found (only those are linked), or true to link
+ *  every @handle (questions and answers, which carry no such list). */
 export function bodyNodes(body, mentions = []) {
-  const known = new Set((mentions || []).map((m) => String(m).toLowerCase()));
+  const all = mentions === true;
+  const known = new Set((all ? [] : mentions || []).map((m) => String(m).toLowerCase()));
   return tokenize(body).map((t) => {
     switch (t.type) {
       case 'link':
         return h('a', { href: t.href, rel: 'noopener noreferrer nofollow', target: '_blank', class: 'post-link' }, t.text);
       case 'mention':
-        return known.has(t.handle)
+        return all || known.has(t.handle)
           ? h('a', { href: link(`people/${encodeURIComponent(t.handle)}`), class: 'mention' }, t.text)
           : t.text;
       case 'tag':
@@ -102,11 +105,14 @@ function counterText(left) {
  * A textarea with a live remaining-characters counter; Ctrl+Enter (or
  * ⌘+Enter) submits. Returns {form, textarea, update()}.
  * opts: id, label, labelHidden, placeholder, submitText, busyText, value,
- *       rows, onSubmit(body) -> promise (throws ApiError to show it),
+ *       rows, max (code points; POST_MAX), noun ('Posts', for the limit
+ *       message), onSubmit(body) -> promise (throws ApiError to show it),
  *       extraActions (nodes next to the submit button)
  */
 export function textComposer(opts) {
   const id = opts.id || uid('composer');
+  const max = opts.max || POST_MAX;
+  const noun = opts.noun || 'Posts';
   const textarea = h('textarea', {
     id,
     name: 'body',
@@ -135,7 +141,7 @@ export function textComposer(opts) {
 
   let lastBand = 'ok';
   function update() {
-    const left = POST_MAX - codePoints(textarea.value);
+    const left = max - codePoints(textarea.value);
     count.textContent = counterText(left);
     count.classList.toggle('is-low', left >= 0 && left <= 100);
     count.classList.toggle('is-over', left < 0);
@@ -159,7 +165,7 @@ export function textComposer(opts) {
     const body = textarea.value.trim();
     let problem = null;
     if (!body) problem = 'Write something first.';
-    else if (codePoints(body) > POST_MAX) problem = `Posts are at most ${POST_MAX.toLocaleString()} characters.`;
+    else if (codePoints(body) > max) problem = `${noun} are at most ${max.toLocaleString()} characters.`;
     if (problem) {
       showFieldError(form, 'body', problem);
       return;

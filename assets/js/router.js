@@ -25,6 +25,7 @@ let seq = 0;
 let cleanup = null;
 let current = null;        // {route, params, query, path}
 let initial = true;
+let pendingMessage = null;   // [text, kind] for the page navigate() goes to
 const changeListeners = new Set();
 
 function parseHash() {
@@ -57,9 +58,12 @@ function matchRoute(path) {
   return null;
 }
 
-/** Goes to a route path ('profile', 'signin?next=tokens'). */
-export function navigate(path, { replace = false } = {}) {
+/** Goes to a route path ('profile', 'signin?next=tokens'). message:
+ *  [text, kind] to announce once that page is drawn (e.g. "Question
+ *  posted." on the question's page). */
+export function navigate(path, { replace = false, message = null } = {}) {
   const target = link(path);
+  pendingMessage = message;
   if (location.hash === target) {
     render();
   } else if (replace) {
@@ -172,6 +176,10 @@ async function render(reason) {
     }
   }
   if (mine !== seq) return;
+  if (pendingMessage) {
+    announce(...pendingMessage);
+    pendingMessage = null;
+  }
   for (const fn of changeListeners) fn(current);
   if (!initial) {
     window.scrollTo(0, 0);

@@ -4,7 +4,8 @@
 import { h, clear, link, avatar } from './dom.js';
 import { navItems } from './nav.js';
 import { session, subscribe, signOut } from './session.js';
-import { onRouteChange, currentRoute, focusHeading } from './router.js';
+import { onRouteChange, currentRoute, focusHeading, navigate } from './router.js';
+import { icon } from './icons.js';
 import { errorMessage } from './forms.js';
 import { unreadCount, onUnreadChange, startUnreadPolling } from './unread.js';
 
@@ -75,7 +76,7 @@ function renderNav() {
       'aria-current': currentness(r.path),
     }, r.label || r.title);
     drawBadge(a, r);
-    return h('li', null, a);
+    return h('li', { class: r.navClass || null }, a);
   })));
 }
 
@@ -89,7 +90,14 @@ function updateBadges() {
 function renderUser() {
   const area = document.getElementById('user-area');
   clear(area);
+  const slot = document.getElementById('header-search');
   const user = session.user;
+  if (slot) {
+    // Keep what is being typed when the header is drawn again.
+    const typing = slot.contains(document.activeElement);
+    if (!user) clear(slot);
+    else if (!typing) clear(slot).append(headerSearch());
+  }
   if (!user) {
     if (!session.ready) return;
     area.append(
@@ -124,6 +132,36 @@ function renderUser() {
       h('span', { class: 'user-chip-handle' }, `@${user.handle}`))),
     signOutButton,
   );
+}
+
+/** The header's search box: submitting goes to #/search?q=… (the search
+ *  page keeps the type chosen there). Signed-in people only. */
+function headerSearch() {
+  const input = h('input', {
+    type: 'search', id: 'header-search-q', name: 'q', autocomplete: 'off', maxlength: '200',
+    placeholder: 'Search Parley', 'aria-label': 'Search Parley', class: 'header-search-input',
+  });
+  const cur = currentRoute();
+  if (cur && cur.route && cur.route.path === 'search') input.value = cur.query.get('q') || '';
+  const form = h('form', { class: 'header-search', role: 'search', 'aria-label': 'Site' },
+    input,
+    h('button', { type: 'submit', class: 'header-search-button', 'aria-label': 'Search' }, icon('search')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = input.value.trim();
+    if (!q) {
+      input.focus();
+      return;
+    }
+    // On the search page, keep the type chosen there (it lives in the
+    // address, which the page updates without a navigation).
+    const now = currentRoute();
+    const at = location.hash.indexOf('?');
+    const keep = now && now.route && now.route.path === 'search' && at !== -1
+      ? new URLSearchParams(location.hash.slice(at + 1)).get('type') : null;
+    navigate(`search?q=${encodeURIComponent(q)}${keep ? `&type=${encodeURIComponent(keep)}` : ''}`);
+  });
+  return form;
 }
 
 function renderHeader() {

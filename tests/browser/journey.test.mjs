@@ -36,7 +36,7 @@ test('journey: register, sign in, edit profile, reload keeps it, sign out', asyn
     assert.match(await chip.innerText(), new RegExp(`@${handle}`));
     // The shell's primary navigation, data-driven from nav.js.
     const nav = page.getByRole('navigation', { name: 'Primary' });
-    for (const label of ['Home', 'People', 'Notifications', 'Communities', 'Bookmarks', 'Customers', 'Reports']) {
+    for (const label of ['Home', 'People', 'Notifications', 'Communities', 'Experts', 'Bookmarks', 'Customers', 'Reports']) {
       await nav.getByRole('link', { name: label, exact: true }).waitFor();
     }
     assert.equal(await nav.getByRole('link', { name: 'Admin' }).count(), 0, 'no Admin link for employees');
@@ -240,10 +240,10 @@ test('shell: coming-soon pages, role-guarded admin, unknown routes', async (t) =
   await withPage(t, { session }, async ({ page }) => {
     await page.goto(`${BASE}/#/home`);
     await heading(page, /^Welcome/);
-    await page.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'Communities' }).click();
-    await heading(page, 'Communities');
+    await page.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'Customers' }).click();
+    await heading(page, 'Customers');
     await page.getByText('Coming soon', { exact: true }).waitFor();
-    assert.equal(await page.title(), 'Communities · Parley');
+    assert.equal(await page.title(), 'Customers · Parley');
     await page.goto(`${BASE}/#/admin`);
     await heading(page, 'No access');
     await page.goto(`${BASE}/#/no-such-page`);

@@ -8,6 +8,7 @@ import { relativeTime, profileHref } from '../post.js';
 import { refreshUnread } from '../unread.js';
 
 const PAGE = 30;
+const QUESTION_KINDS = new Set(['answer', 'accepted', 'expert']);
 
 /** The sentence after the actor's name. */
 function predicate(n) {
@@ -30,17 +31,19 @@ function predicate(n) {
   }
 }
 
-/** Where a notification leads: the post, or the person who acted. */
+/** Where a notification leads: the post or question, or the person who
+ *  acted. */
 export function notificationHref(n) {
   const o = n.object || {};
   if (o.type === 'post' && o.id) return link(`posts/${o.id}`);
+  if (o.type === 'question' && o.id) return link(`questions/${o.id}`);
   if (n.actor && n.actor.handle) return profileHref(n.actor.handle);
   return null;
 }
 
 export function render({ root, announce, isCurrent }) {
   const list = h('ol', { class: 'notification-list', id: 'notification-list', 'aria-labelledby': 'notifications-title', 'aria-busy': 'true' });
-  const empty = h('p', { class: 'muted empty-inline', hidden: true }, 'Nothing yet. When someone mentions you, replies, likes your posts, follows or endorses you, it shows up here.');
+  const empty = h('p', { class: 'muted empty-inline', hidden: true }, 'Nothing yet. When someone mentions you, replies, likes your posts, follows or endorses you, or answers your questions, it shows up here.');
   const problem = h('div');
   const more = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true }, 'Load more');
   const markAll = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: 'mark-all-read', hidden: true }, 'Mark all as read');
@@ -50,13 +53,18 @@ export function render({ root, announce, isCurrent }) {
   function item(n) {
     const href = notificationHref(n);
     const actor = n.actor || { handle: '', display_name: 'Someone' };
-    const sentence = [h('strong', null, actor.display_name), ' ', ...predicate(n)];
+    // An expert suggestion is about a question, not about what someone did.
+    const sentence = n.kind === 'expert'
+      ? ['You may know the answer to a question']
+      : [h('strong', null, actor.display_name), ' ', ...predicate(n)];
     const li = h('li', { class: ['notification', n.read ? null : 'is-unread'], dataset: { id: String(n.id), kind: n.kind } },
       avatar(actor, 'md'),
       h('div', { class: 'notification-text' },
         h('p', { class: 'notification-sentence' },
           n.read ? null : h('span', { class: 'visually-hidden unread-label' }, 'Unread: '),
           href ? h('a', { href, class: 'notification-link' }, sentence) : sentence),
+        // Q&A notifications carry the question's title.
+        QUESTION_KINDS.has(n.kind) && n.detail ? h('p', { class: 'notification-detail' }, `“${n.detail}”`) : null,
         h('p', { class: 'notification-time muted small' }, relativeTime(n.created_at))),
       n.read ? null : h('span', { class: 'unread-dot', 'aria-hidden': 'true' }));
     return li;
@@ -128,7 +136,7 @@ export function render({ root, announce, isCurrent }) {
   more.addEventListener('click', () => load(true));
 
   root.append(
-    pageHeader('Notifications', 'Mentions, replies, likes, follows and endorsements.'),
+    pageHeader('Notifications', 'Mentions, replies, likes, follows, endorsements, and answers to your questions.'),
     h('section', { class: 'card notifications-card', 'aria-labelledby': 'notifications-title' },
       h('div', { class: 'card-head' },
         h('h2', { id: 'notifications-title', class: 'card-title' }, 'Recent'),
