@@ -272,9 +272,11 @@ void	sedump_oneline(struct sedump_buf *b, const char *s, size_t max);
 /* Cuts the NUL-terminated s in place to at most max code points (on a code
  * point boundary); returns its new length in bytes. */
 size_t	sedump_utf8_cut(char *s, size_t max);
-/* Splits a Tags attribute, "<a><b>" or "|a|b|", into distinct lower-cased
- * tags of at most SEDUMP_TAG_MAX bytes (longer ones and ones with controls
- * are dropped); returns how many, at most SEDUMP_TAGS_MAX. */
+/* Splits a Tags attribute, "<a><b>" or "|a|b|", into distinct tags made to
+ * fit our tag grammar (text_valid_tag): lower-cased, '-' and '.' as '_',
+ * '+' "plus", '#' "sharp" ("c++" "cplusplus", ".net" "dotnet"); ones that
+ * cannot fit (controls, invalid UTF-8, too long) are dropped. Returns how
+ * many, at most SEDUMP_TAGS_MAX. */
 int	sedump_tags(const char *s, char tags[SEDUMP_TAGS_MAX][SEDUMP_TAG_MAX + 1]);
 /* Parses a dump time, "2016-04-12T18:47:05.737" (UTC; fraction and a
  * trailing 'Z' optional), into "2016-04-12 18:47:05.737000+00" for

@@ -160,7 +160,8 @@ ctx_finish(struct ctx *c)
 		body = (status >= 400 && c->out == NULL) ? error_envelope(c) :
 		    json_incref(c->out);
 		if (body != NULL)
-			text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+			text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII |
+			    JSON_REAL_PRECISION(15));
 		json_decref(body);
 		if (text == NULL) {
 			status = HTTP_STATUS_INTERNAL_ERROR;
