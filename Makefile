@@ -16,7 +16,7 @@ LDLIBS    := -lsodium -ljansson -lpq -lexpat
 SRCS      := $(wildcard app/*.c)
 OBJS      := $(SRCS:app/%.c=build/%.o)
 PURE      := app/validate.c app/qs.c app/secret.c app/errors.c app/text.c \
-             app/ldif.c
+             app/ldif.c app/rank.c app/urlnorm.c app/htmltext.c app/netscape.c app/sedump.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -43,7 +43,7 @@ var/parley-%.conf: conf/parley.conf.in
 build/tests/%: tests/unit/%.c tests/unit/tap.h $(PURE) app/parley.h
 	@mkdir -p $(@D)
 	@echo "  CC-SAN  $@"
-	@$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -Iapp -o $@ $< $(PURE) -lsodium -ljansson
+	@$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -Iapp -o $@ $< $(PURE) -lsodium -ljansson -lexpat
 
 unit: $(UNIT_BINS)
 
@@ -74,16 +74,46 @@ import-ldif: build/ldif2json
 	  'COMMIT;' '\echo import-ldif: :result' | \
 	psql -X -q -h 127.0.0.1 -p "$$port" -U postgres -d "$$db" -f -
 
+# The Stack Exchange dump importer behind `make import-stackexchange`
+# (app/sedump.c and the pure text helpers, expat, libpq; no Kore).
+SE_IMPORT_SRCS := tools/se_import.c app/sedump.c app/text.c app/validate.c
+build/se_import: $(SE_IMPORT_SRCS) app/parley.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iapp -I/usr/include/postgresql \
+	    -o $@ $(SE_IMPORT_SRCS) -lexpat -lpq -ljansson
+
+# `make import-stackexchange DIR=dump COMMUNITY=slug [SITE=name]`: imports a
+# Stack Exchange data dump into the `make run` database (starting its
+# cluster, and stopping it afterwards, if it is not running), in one
+# transaction; re-running it adds nothing.
+import-stackexchange: build/se_import
+	@test -n "$$DIR" -a -n "$$COMMUNITY" || { echo "usage: make import-stackexchange DIR=path/to/dump COMMUNITY=slug [SITE=name]" >&2; exit 2; }
+	@set -eu; db=$${PARLEY_DB_NAME:-parley}; started=0; \
+	trap 'if [ $$started = 1 ]; then tools/pg.sh stop var/pg; fi' EXIT; \
+	if ! port=$$(tools/pg.sh port var/pg 2>/dev/null); then \
+	  tools/pg.sh start var/pg $(PG_PORT); started=1; port=$$(tools/pg.sh port var/pg); \
+	fi; \
+	tools/pg.sh createdb "$$port" "$$db"; \
+	tools/migrate.sh "$$port" "$$db"; \
+	build/se_import --db "host=127.0.0.1 port=$$port dbname=$$db user=postgres" \
+	  --dir "$$DIR" --community "$$COMMUNITY" $${SITE:+--site "$$SITE"}
+
 run: deps
 	@$(MAKE) --no-print-directory app.so var/parley-$(PORT).conf
 	@PORT=$(PORT) PG_PORT=$(PG_PORT) tools/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory app.so unit
+	@$(MAKE) --no-print-directory app.so unit build/se_import
 	@tools/test.sh
 
 bench: deps
 	@bench/auth.sh
+
+# Recall@5 of the expert finder on a Stack Exchange dump (bench/expert_recall.mjs).
+bench-experts: deps
+	@$(MAKE) --no-print-directory app.so build/se_import var/parley-$${BENCH_PORT:-18890}.conf
+	@node bench/expert_recall.mjs
 
 clean:
 	rm -rf build app.so var/parley-*.conf
@@ -93,4 +123,5 @@ distclean: clean
 	rm -rf var node_modules
 
 -include $(OBJS:.o=.d)
-.PHONY: all deps unit run test bench clean distclean import-ldif
+.PHONY: all deps unit run test bench clean distclean import-ldif \
+        import-stackexchange bench-experts
