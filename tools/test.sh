@@ -20,6 +20,9 @@ count_node() {   # adds a node --test spec report's totals
   local p f
   p=$(grep -E '^ℹ pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
   f=$(grep -E '^ℹ fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  # A test cancelled by its timeout did not pass.
+  c=$(grep -E '^ℹ cancelled [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  f=$(( ${f:-0} + ${c:-0} ))
   if [ -z "$p" ]; then f=$(( ${f:-0} + 1 )); fi   # the runner itself failed
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 }
