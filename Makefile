@@ -16,7 +16,8 @@ LDLIBS    := -lsodium -ljansson -lpq -lexpat
 SRCS      := $(wildcard app/*.c)
 OBJS      := $(SRCS:app/%.c=build/%.o)
 PURE      := app/validate.c app/qs.c app/secret.c app/errors.c app/text.c \
-             app/ldif.c app/rank.c app/urlnorm.c app/htmltext.c app/netscape.c app/sedump.c
+             app/ldif.c app/rank.c app/urlnorm.c app/htmltext.c app/netscape.c app/sedump.c \
+             app/csv.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

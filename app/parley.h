@@ -327,6 +327,78 @@ struct sedump_stream {
 };
 int	sedump_read(FILE *f, struct sedump_stream *s);
 
+/* ---- csv.c: "Customer Support on Twitter" CSV files (no Kore) ---------- */
+
+#define CSV_RECORD_MAX	(1024 * 1024)	/* bytes of one record */
+#define CSV_FIELDS_MAX	1024		/* fields of one record */
+#define CSV_TEXT_MAX	10000		/* code points of a message */
+#define CSV_AUTHOR_MAX	100		/* code points of author_id */
+#define CSV_ID_MAX	21		/* a decimal int64 and its NUL */
+#define CSV_DATE_MAX	40		/* "2017-10-31T22:10:47.123456Z" */
+
+enum { CSV_COL_TWEET_ID, CSV_COL_AUTHOR_ID, CSV_COL_INBOUND,
+	CSV_COL_CREATED_AT, CSV_COL_TEXT, CSV_COL_REPLY_TO,
+	CSV_COL_CREATED_AT_ISO, CSV_NCOLS };
+/* Why a record is unusable (csv_reader.failed); 0: it is fine. */
+enum { CSV_ERR_QUOTE = 1, CSV_ERR_LONG, CSV_ERR_FIELDS, CSV_ERR_MEMORY };
+
+struct csv_field {
+	const char	*s;	/* NUL-terminated, unquoted */
+	size_t		 len;
+};
+/* Reads records from buf[0..len), which must outlive it. */
+struct csv_reader {
+	const char		*buf;
+	size_t			 len, pos;
+	long			 record;	/* number of the last record */
+	struct csv_field	*fields;
+	size_t			 nfields, fcap;
+	char			*data;		/* the fields, unquoted */
+	size_t			 dlen, dcap;
+	int			 failed;	/* CSV_ERR_*, or 0 */
+	int			 has_nul;	/* a NUL byte in the record */
+};
+struct csv_header {
+	int	col[CSV_NCOLS];		/* field index, or -1 */
+};
+struct csv_message {
+	char		 external_id[CSV_ID_MAX];
+	char		 reply_to[CSV_ID_MAX];	/* "": none */
+	int		 inbound;
+	char		 author[CSV_AUTHOR_MAX * 4 + 1];
+	char		 sent_at[CSV_DATE_MAX];
+	const char	*text;		/* into the reader */
+	size_t		 text_len;
+};
+
+void	csv_reader_init(struct csv_reader *, const char *buf, size_t len);
+void	csv_reader_free(struct csv_reader *);
+/* Reads the next RFC 4180 record (quoted fields may hold commas, CR, LF
+ * and "" escapes; CRLF, LF or CR end records; empty lines are skipped and
+ * not counted). 1 with r->record its number (the header is 1), 0 at the
+ * end. A record that is unusable still counts: r->failed says why, and
+ * the next call reads on after it. */
+int	csv_next(struct csv_reader *);
+/* The sentence for a CSV_ERR_* code (NULL for 0). */
+const char *csv_error(int failed);
+/* Maps the header record's names (any order, any case, extra columns
+ * ignored). NULL, or the name of the first missing required column. An
+ * optional created_at_iso column is preferred to created_at. */
+const char *csv_header_map(const struct csv_reader *, struct csv_header *);
+/* Tweet ids: digits, or a float with zero fraction ("119237.0"), in
+ * [1, INT64_MAX], written back canonically. 1 on success. */
+int	csv_id(const char *s, size_t len, char out[CSV_ID_MAX]);
+/* True/False (any case), 1/0 or 1.0/0.0: 1 or 0; -1 for anything else. */
+int	csv_bool(const char *s, size_t len);
+/* "Tue Oct 31 22:10:47 +0000 2017" or ISO 8601 (date, optional [T ]time,
+ * fraction and offset; none means UTC) as RFC 3339 UTC text. 1 on
+ * success, 0 when unparsable or out of range. */
+int	csv_date(const char *s, size_t len, char out[CSV_DATE_MAX]);
+/* The current record as a message: NULL, or why the row is rejected (a
+ * sentence that never quotes the row). */
+const char *csv_row_message(const struct csv_reader *,
+	    const struct csv_header *, struct csv_message *);
+
 #ifndef PARLEY_PURE
 
 #include <kore/kore.h>
@@ -641,6 +713,17 @@ int	api_bookmark(struct http_request *);
 /* search.c */
 int	api_search(struct http_request *);
 int	api_experts(struct http_request *);
+/* customer.c */
+int	api_customer_channels(struct http_request *);
+int	api_customer_channel(struct http_request *);
+int	api_customer_messages(struct http_request *);
+int	api_customer_channel_secret(struct http_request *);
+int	api_customer_conversations(struct http_request *);
+int	api_customer_conversation(struct http_request *);
+int	api_customer_resolve(struct http_request *);
+int	api_customer_reopen(struct http_request *);
+/* customer_import.c */
+int	api_customer_import(struct http_request *);
 /* notify.c */
 int	api_notifications(struct http_request *);
 int	api_notifications_read(struct http_request *);

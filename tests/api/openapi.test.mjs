@@ -7,6 +7,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { api, BASE, login, tokenFor, unique } from '../lib/api.mjs';
 
@@ -115,12 +116,14 @@ const normalise = (p) => p.replace(/\{[^}]+\}/g, '{}');
 // things that always exist or may not.
 const SAMPLE = {
   id: '1', question: '1', answer: '1', bookmark: '1', slug: 'openapi-sample',
-  handle: 'founder', tag: 'parley', skill: 'go',
+  handle: 'founder', tag: 'parley', skill: 'go', channel: '1', conversation: '1',
 };
 const ID_KIND = [
   ['/api/v1/questions/', 'question'],
   ['/api/v1/answers/', 'answer'],
   ['/api/v1/bookmarks/', 'bookmark'],
+  ['/api/v1/customer/channels/', 'channel'],
+  ['/api/v1/customer/conversations/', 'conversation'],
 ];
 function concrete(path) {
   const idKind = ID_KIND.find(([prefix]) => path.startsWith(prefix))?.[1] ?? 'id';
@@ -275,6 +278,19 @@ describe('docs/openapi.yaml against the running server', () => {
       { token: admin.token, json: { url: `https://example.org/${slug}`, title: 'OpenAPI sample' } });
     assert.equal(b.status, 201, b.text);
     SAMPLE.bookmark = String(b.body.bookmark.id);
+    const ch = await api('POST', '/api/v1/customer/channels',
+      { token: admin.token, json: { name: 'OpenAPI sample', kind: 'other' } });
+    assert.equal(ch.status, 201, ch.text);
+    SAMPLE.channel = String(ch.body.channel.id);
+    const raw = JSON.stringify({ external_id: slug, direction: 'inbound', author: '@sample',
+      text: 'OpenAPI sample', sent_at: '2026-01-01T00:00:00Z' });
+    const sig = 'sha256=' + createHmac('sha256', ch.body.webhook_secret).update(raw).digest('hex');
+    const m = await api('POST', `/api/v1/customer/channels/${SAMPLE.channel}/messages`,
+      { raw, contentType: 'application/json', headers: { 'x-parley-signature': sig } });
+    assert.equal(m.status, 200, m.text);
+    const convs = await api('GET', `/api/v1/customer/conversations?channel=${SAMPLE.channel}`, { token: admin.token });
+    assert.equal(convs.body.items.length, 1, convs.text);
+    SAMPLE.conversation = String(convs.body.items[0].id);
   });
 
   for (const { path, method, op } of operations) {
