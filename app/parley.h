@@ -70,6 +70,9 @@ char	*text_render_html(const char *s, size_t len, text_known_cb known,
 /* 1 if tag (without '#') is one text_extract would produce. */
 int	text_valid_tag(const char *tag);
 void	text_lower(char *s);
+/* A text_known_cb: 1 if handle is in the JSON array of handles passed as
+ * the callback's argument (mentions that exist, looked up by the caller). */
+int	text_known_handle(const char *handle, void *known_array);
 
 /* ---- secret.c: tokens, password hashes, constant-time checks (no Kore) - */
 

@@ -110,17 +110,6 @@ struct post_text {
 	char	*mentions_text, *tags_text;
 };
 
-static int
-known_handle(const char *handle, void *arg)
-{
-	json_t	*known = arg, *v;
-	size_t	 i;
-
-	json_array_foreach(known, i, v)
-		if (strcmp(json_string_value(v), handle) == 0)
-			return (1);
-	return (0);
-}
 
 static void
 post_text_free(struct post_text *t)
@@ -150,7 +139,7 @@ post_text_prepare(struct ctx *c, const char *body, struct post_text *t)
 	if ((status = db_query(c, SQL_KNOWN_HANDLES, 1, p)) != 200)
 		return (status);
 	if ((t->known = json_from_text(db_value(c, 0, 0))) == NULL ||
-	    (t->html = text_render_html(body, strlen(body), known_handle,
+	    (t->html = text_render_html(body, strlen(body), text_known_handle,
 	    t->known)) == NULL ||
 	    (t->tags_text = json_dumps(t->tags, JSON_COMPACT)) == NULL)
 		return (ctx_fail(c, 500, NULL, NULL, NULL));

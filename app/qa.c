@@ -308,17 +308,6 @@ question_reply(struct ctx *c, int64_t id)
 	return (HTTP_STATUS_OK);
 }
 
-static int
-known_handle(const char *handle, void *arg)
-{
-	json_t	*known = arg, *v;
-	size_t	 i;
-
-	json_array_foreach(known, i, v)
-		if (strcmp(json_string_value(v), handle) == 0)
-			return (1);
-	return (0);
-}
 
 /* Renders text as safe HTML with links for the mentions of people who
  * exist. *html is malloc'd (the caller frees it). */
@@ -341,7 +330,7 @@ qa_render(struct ctx *c, const char *text, char **html)
 	if (db_query(c, SQL_KNOWN_HANDLES, 1, p) != 200)
 		goto out;
 	if ((known = json_from_text(db_value(c, 0, 0))) == NULL ||
-	    (*html = text_render_html(text, strlen(text), known_handle,
+	    (*html = text_render_html(text, strlen(text), text_known_handle,
 	    known)) == NULL)
 		ctx_fail(c, 500, NULL, NULL, NULL);
 out:

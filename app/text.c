@@ -413,3 +413,15 @@ text_extract(const char *s, size_t len, json_t *mentions, json_t *tags)
 
 	return (text_scan(s, len, extract_token, &e));
 }
+
+int
+text_known_handle(const char *handle, void *known_array)
+{
+	json_t	*v;
+	size_t	 i;
+
+	json_array_foreach((json_t *)known_array, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), handle) == 0)
+			return (1);
+	return (0);
+}

@@ -133,6 +133,12 @@ main(void)
 	free(html);
 	free(big);
 
+	{
+		json_t *known = json_pack("[s,s]", "alice", "bob");
+		ok(text_known_handle("bob", known) && !text_known_handle("carol", known),
+		    "text_known_handle looks the handle up in the array");
+		json_decref(known);
+	}
 	ok(text_valid_tag("kore") && text_valid_tag("caf\xc3\xa9") &&
 	    text_valid_tag("r2d2"), "valid tags");
 	ok(!text_valid_tag("") && !text_valid_tag("42") && !text_valid_tag("a b") &&
