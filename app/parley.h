@@ -727,6 +727,13 @@ int	api_customer_resolve(struct http_request *);
 int	api_customer_reopen(struct http_request *);
 /* customer_import.c */
 int	api_customer_import(struct http_request *);
+/* customer_links.c */
+int	api_customer_links(struct http_request *);
+int	api_customer_link(struct http_request *);
+int	api_customer_escalate(struct http_request *);
+int	api_customer_linked(struct http_request *);
+/* report_care.c */
+int	api_report_customer_care(struct http_request *);
 /* notify.c */
 int	api_notifications(struct http_request *);
 int	api_notifications_read(struct http_request *);

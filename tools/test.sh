@@ -7,12 +7,18 @@ cd "$(dirname "$0")/.."
 
 port=${TEST_PORT:-18888}
 pgport=${TEST_PG_PORT:-55499}
-data=var/test-pg
-log=var/test-kore.log
-out=var/test-output
+# TEST_ONLY="tests/api/x.test.mjs ..." runs just those files (after the
+# first-admin test, which the others rely on), skipping the unit tests; with
+# another TEST_PORT/TEST_PG_PORT several such runs share a checkout.
+only=${TEST_ONLY:-}
+suffix=""
+[ "$port" != 18888 ] && suffix="-$port"
+data=var/test-pg$suffix
+log=var/test-kore$suffix.log
+out=var/test-output$suffix
 mkdir -p var "$out"
-# One run at a time per checkout: the ports and the cluster are shared.
-exec 9>var/test.lock
+# One run at a time per port: the ports and the cluster are shared.
+exec 9>"var/test$suffix.lock"
 flock 9
 passed=0 failed=0
 
@@ -28,7 +34,7 @@ count_node() {   # adds a node --test spec report's totals
 }
 
 echo "== unit (AddressSanitizer, UBSan)"
-if ls build/tests/test_* >/dev/null 2>&1; then
+if [ -z "$only" ] && ls build/tests/test_* >/dev/null 2>&1; then
   prove -v build/tests/test_* 2>&1 | tee "$out/unit.txt"
   passed=$((passed + $(grep -cE '^ok ' "$out/unit.txt")))
   failed=$((failed + $(grep -cE '^not ok ' "$out/unit.txt")))
@@ -69,10 +75,15 @@ run_node() {   # name, then paths
 }
 # The first-account test must meet an empty database.
 run_node first-admin tests/api/first_admin.test.mjs
+if [ -n "$only" ]; then
+  # shellcheck disable=SC2086
+  run_node only $only
+else
 run_node api $(ls tests/api/*.test.mjs | grep -v first_admin)
 run_node browser tests/browser/
 # Last: it stops and starts PostgreSQL under the running server.
 run_node resilience tests/resilience/
+fi
 
 if grep -E 'sandbox violation|died|seccomp violation' "$log"; then
   echo "kore log: a worker died (see $log)"
