@@ -734,6 +734,16 @@ int	api_customer_escalate(struct http_request *);
 int	api_customer_linked(struct http_request *);
 /* report_care.c */
 int	api_report_customer_care(struct http_request *);
+/* report_collab.c */
+int	api_report_collaboration(struct http_request *);
+int	api_report_network(struct http_request *);
+/* moderation.c */
+int	api_flags(struct http_request *);
+int	api_moderation_queue(struct http_request *);
+int	api_moderation_flag(struct http_request *);
+int	api_moderation_policy(struct http_request *);
+int	api_moderation_audit(struct http_request *);
+int	api_moderation_stats(struct http_request *);
 /* notify.c */
 int	api_notifications(struct http_request *);
 int	api_notifications_read(struct http_request *);
