@@ -15,7 +15,7 @@ LDLIBS    := -lsodium -ljansson -lpq -lexpat
 
 SRCS      := $(wildcard app/*.c)
 OBJS      := $(SRCS:app/%.c=build/%.o)
-PURE      := app/validate.c app/qs.c app/secret.c app/errors.c app/text.c \
+PURE      := app/validate.c app/strbuf.c app/qs.c app/secret.c app/errors.c app/text.c \
              app/ldif.c app/rank.c app/urlnorm.c app/htmltext.c app/netscape.c app/sedump.c \
              app/csv.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

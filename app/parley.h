@@ -17,6 +17,10 @@
  * (overlongs, surrogates and code points above U+10FFFF are invalid). */
 long	utf8_length(const char *s, size_t len);
 int	utf8_valid(const char *s, size_t len);
+/* The byte length (1 to 4) of the UTF-8 sequence at s (len > 0 bytes
+ * left), or 0 when it is not a valid, shortest-form encoding of a scalar
+ * value, by the rules of utf8_length. */
+size_t	utf8_sequence(const char *s, size_t len);
 /* 1 if s is empty or only whitespace (ASCII and common Unicode spaces). */
 int	text_blank(const char *s);
 /* 1 if handle matches ^[a-z0-9_]{3,30}$ (the caller lower-cases first). */
@@ -33,6 +37,44 @@ int	email_domain_allowed(const char *email, const char *allow_list);
 int	parse_id(const char *s, int64_t *out);
 /* Parses a decimal integer in [min, max]; 1 on success. */
 int	parse_int_range(const char *s, long min, long max, long *out);
+
+/* ---- strbuf.c: growable byte strings (no Kore) ------------------------ */
+
+#define STRBUF_MAX	((size_t)1 << 30)	/* the default limit, bytes */
+
+/* A growable byte string; zero it (STRBUF_INIT, memset) before use, and
+ * set max for a limit other than STRBUF_MAX. data is malloc'd and
+ * NUL-terminated once non-NULL; len does not count that NUL (it does count
+ * NULs appended as data). An append that would pass max bytes, or finds no
+ * memory, appends nothing and sets failed, which sticks (later appends do
+ * nothing) until strbuf_free or strbuf_take: text is never cut silently,
+ * and a caller may append freely and check failed once. */
+struct strbuf {
+	char	*data;
+	size_t	 len, cap;
+	size_t	 max;		/* 0: STRBUF_MAX */
+	int	 failed;
+};
+#define STRBUF_INIT	{ NULL, 0, 0, 0, 0 }
+/* Each returns 0, or -1 when b has failed (now or before). Appending
+ * nothing still allocates, so data is "" rather than NULL afterwards. */
+int	strbuf_add(struct strbuf *, const void *s, size_t n);
+int	strbuf_str(struct strbuf *, const char *s);
+int	strbuf_char(struct strbuf *, char c);
+/* Appends s[0..n), each byte for which rep returns non-NULL replaced by
+ * that string. */
+int	strbuf_add_escaped(struct strbuf *, const char *s, size_t n,
+	    const char *(*rep)(char));
+/* Appends s[0..n) HTML-escaped: & < > " ' as references. */
+int	strbuf_add_html(struct strbuf *, const char *s, size_t n);
+/* Empties b, keeping its memory, its limit and a failure. */
+void	strbuf_reset(struct strbuf *);
+/* Frees the data; b is then empty and not failed, with the same limit. */
+void	strbuf_free(struct strbuf *);
+/* Hands the data to the caller (free() it): NUL-terminated, "" when
+ * nothing was appended, its length in *len when len is not NULL; b is left
+ * empty. NULL when b failed or memory ran out; b is then freed. */
+char	*strbuf_take(struct strbuf *, size_t *len);
 
 /* ---- qs.c: query strings and keyset cursors (no Kore) ----------------- */
 

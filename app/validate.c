@@ -13,13 +13,12 @@
 
 #include "parley.h"
 
-/* Decodes one UTF-8 sequence at s (len bytes left). Returns its byte length,
- * or 0 if it is not a valid, shortest-form encoding of a scalar value. */
-static size_t
-utf8_sequence(const unsigned char *s, size_t len)
+size_t
+utf8_sequence(const char *str, size_t len)
 {
-	unsigned int	cp;
-	size_t		n, i;
+	const unsigned char	*s = (const unsigned char *)str;
+	unsigned int		 cp;
+	size_t			 n, i;
 
 	if (s[0] < 0x80)
 		return (1);
@@ -52,12 +51,11 @@ utf8_sequence(const unsigned char *s, size_t len)
 long
 utf8_length(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 off, n;
-	long			 count = 0;
+	size_t	off, n;
+	long	count = 0;
 
 	for (off = 0; off < len; off += n) {
-		if ((n = utf8_sequence(p + off, len - off)) == 0)
+		if ((n = utf8_sequence(s + off, len - off)) == 0)
 			return (-1);
 		count++;
 	}
