@@ -48,12 +48,16 @@ export const ROUTES = [
     summary: 'Search posts, questions, answers, bookmarks and people.',
   },
   {
-    path: 'customers', title: 'Customers', nav: 'primary',
-    summary: 'See customer accounts and the conversations your colleagues have about them.',
+    // Customer data is sensitive: the API answers 403 to employees, so the
+    // pages are not offered to them (router.js shows "No access").
+    path: 'customers', title: 'Customer conversations', label: 'Customers', nav: 'primary',
+    roles: ['admin', 'community_manager', 'analyst'], page: () => import('./pages/customers.js'),
+    summary: 'What customers say on the support channels, and the collaboration each conversation drew.',
   },
   {
-    path: 'reports', title: 'Reports', nav: 'primary',
-    summary: 'Activity and engagement reports for analysts and community managers.',
+    path: 'reports', title: 'Reports', nav: 'primary', roles: ['admin', 'analyst'],
+    page: () => import('./pages/reports.js'),
+    summary: 'Customer care measured by effectiveness: resolution, satisfaction and internal collaboration.',
   },
   {
     path: 'admin', title: 'Admin', nav: 'primary', roles: ['admin'],
@@ -69,6 +73,14 @@ export const ROUTES = [
   { path: 'communities/:slug', title: 'Community', section: 'communities', page: () => import('./pages/community.js') },
   { path: 'communities/:slug/ask', title: 'Ask a question', section: 'communities', page: () => import('./pages/ask.js') },
   { path: 'questions/:id', title: 'Question', section: 'communities', page: () => import('./pages/question.js') },
+  {
+    path: 'customers/conversations/:id', title: 'Customer conversation', section: 'customers',
+    roles: ['admin', 'community_manager', 'analyst'], page: () => import('./pages/conversation.js'),
+  },
+  {
+    path: 'customers/channels', title: 'Customer channels', label: 'Channels', section: 'customers',
+    roles: ['admin', 'community_manager'], page: () => import('./pages/channels.js'),
+  },
 
   { path: 'signin', title: 'Sign in', access: 'guest', page: () => import('./pages/signin.js') },
   { path: 'register', title: 'Create an account', access: 'guest', page: () => import('./pages/register.js') },

@@ -36,10 +36,12 @@ test('journey: register, sign in, edit profile, reload keeps it, sign out', asyn
     assert.match(await chip.innerText(), new RegExp(`@${handle}`));
     // The shell's primary navigation, data-driven from nav.js.
     const nav = page.getByRole('navigation', { name: 'Primary' });
-    for (const label of ['Home', 'People', 'Notifications', 'Communities', 'Experts', 'Bookmarks', 'Customers', 'Reports']) {
+    for (const label of ['Home', 'People', 'Notifications', 'Communities', 'Experts', 'Bookmarks']) {
       await nav.getByRole('link', { name: label, exact: true }).waitFor();
     }
-    assert.equal(await nav.getByRole('link', { name: 'Admin' }).count(), 0, 'no Admin link for employees');
+    for (const label of ['Admin', 'Customers', 'Reports']) {
+      assert.equal(await nav.getByRole('link', { name: label }).count(), 0, `no ${label} link for employees`);
+    }
     assert.equal(await nav.getByRole('link', { name: 'Home' }).getAttribute('aria-current'), 'page');
 
     // Edit the profile.
@@ -235,15 +237,15 @@ test('tokens: create shows the secret once; revoke removes it', async (t) => {
   });
 });
 
-test('shell: coming-soon pages, role-guarded admin, unknown routes', async (t) => {
+test('shell: role-guarded pages, unknown routes', async (t) => {
   const { session } = await signedIn();
   await withPage(t, { session }, async ({ page }) => {
     await page.goto(`${BASE}/#/home`);
     await heading(page, /^Welcome/);
-    await page.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'Customers' }).click();
-    await heading(page, 'Customers');
-    await page.getByText('Coming soon', { exact: true }).waitFor();
-    assert.equal(await page.title(), 'Customers · Parley');
+    // Customer care is for admins, community managers and analysts.
+    await page.goto(`${BASE}/#/customers`);
+    await heading(page, 'No access');
+    assert.equal(await page.title(), 'No access · Parley');
     await page.goto(`${BASE}/#/admin`);
     await heading(page, 'No access');
     await page.goto(`${BASE}/#/no-such-page`);

@@ -1,0 +1,270 @@
+// Browser suite for customer care: channel admin (secret shown once,
+// rotation, CSV import with progress and its result), the inbox (filters
+// by words, status and channel, also by keyboard), a conversation
+// (messages as text, figures, linking, escalating into a community,
+// resolving with CSAT and reopening), the report with its charts, the
+// "tied to customer conversations" badge on questions, and the role
+// guards (employees never see it, analysts read only).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { BASE, api, login, unique } from '../lib/api.mjs';
+import { useBrowser, withPage, signedIn, heading, statusText, activeElement } from './lib.mjs';
+
+useBrowser();
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+/** A made-up word no other test uses (letters only, so that full-text
+ *  search keeps it whole). */
+function word() {
+  const c = 'bdfgklmnprstvz';
+  const v = 'aeiou';
+  let s = '';
+  for (let i = 0; i < 5; i++) s += c[randomInt(c.length)] + v[randomInt(v.length)];
+  return s;
+}
+
+async function ok(r, status = 200) {
+  assert.equal(r.status, status, r.text);
+  return r.body;
+}
+
+/** A fresh user with the given role (set by the founder, the first admin). */
+async function withRole(role, fields = {}) {
+  const p = await signedIn(fields);
+  if (role !== 'employee') {
+    const founder = await login('founder');
+    await ok(await api('PATCH', `/api/v1/admin/users/${p.user.handle}`, { session: founder, json: { role } }));
+    p.session = await login(p.user.handle);
+  }
+  return p;
+}
+
+/** A small CSV in the Twitter support layout: two conversations (the first
+ *  with a reply and a follow-up, and markup in the customer's words), and
+ *  one bad row (record 6). */
+function csv(topic) {
+  const rows = [
+    'tweet_id,author_id,inbound,created_at,text,in_response_to_tweet_id,company',
+    `1001,cust_${topic},True,Tue Oct 31 22:10:47 +0000 2017,"My ${topic} router ${XSS} keeps dropping",,Acme`,
+    `1002,AcmeSupport,False,Tue Oct 31 22:25:47 +0000 2017,"@cust_${topic} Sorry! Which model?",1001.0,Acme`,
+    `1003,cust_${topic},1,2017-10-31T23:00:00Z,"The ${topic} X200.\nStill dropping.",1002,Acme`,
+    `1004,other_${topic},True,2017-11-01T09:00:00Z,"Billing question about invoice ${topic}",,Acme`,
+    `1005,someone,maybe,2017-11-01T09:00:00Z,"bad inbound value",,Acme`,
+  ];
+  return `${rows.join('\n')}\n`;
+}
+
+test('channels: create (secret once), rotate, import a CSV with progress; inbox filters; a conversation resolved and reopened', async (t) => {
+  const topic = word();
+  const admin = await withRole('admin', { display_name: 'Ada Admin' });
+  await withPage(t, { session: admin.session }, async ({ page }) => {
+    await page.goto(`${BASE}/#/home`);
+    await heading(page, /^Welcome/);
+    const nav = page.getByRole('navigation', { name: 'Primary' });
+    await nav.getByRole('link', { name: 'Customers', exact: true }).click();
+    await heading(page, 'Customer conversations');
+    const sub = page.getByRole('navigation', { name: 'Customer care' });
+    assert.equal(await sub.getByRole('link', { name: 'Inbox' }).getAttribute('aria-current'), 'page');
+    await sub.getByRole('link', { name: 'Channels' }).click();
+    await heading(page, 'Customer channels');
+    assert.equal(await nav.getByRole('link', { name: 'Customers', exact: true }).getAttribute('aria-current'), 'true');
+
+    // Create: the secret is shown once, with a warning and a copy button.
+    const name = `Twitter ${topic}`;
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Kind').selectOption('twitter');
+    await page.getByRole('button', { name: 'Create channel' }).click();
+    await statusText(page, `Channel “${name}” created.`);
+    const secret = page.locator('#webhook-secret');
+    await secret.waitFor();
+    const first = await secret.inputValue();
+    assert.match(first, /^whsec_/);
+    assert.equal((await activeElement(page)).id, 'webhook-secret', 'focus goes to the secret');
+    await page.getByText('Copy it now: Parley will not show it again.').waitFor();
+    await page.getByRole('button', { name: 'Copy' }).waitFor();
+    const row = page.locator('#channel-list tbody tr', { hasText: name });
+    await row.waitFor();
+    const channelId = await row.getAttribute('data-channel-id');
+    assert.match(await row.locator('.webhook-url').textContent(), new RegExp(`/api/v1/customer/channels/${channelId}/messages$`));
+    assert.match(await page.locator('#curl-example').textContent(), /X-Parley-Signature: sha256=/);
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    assert.equal(await page.locator('#webhook-secret').count(), 0, 'gone once copied');
+    // Reloading never shows it again.
+    await page.reload();
+    await heading(page, 'Customer channels');
+    await row.waitFor();
+    assert.equal(await page.locator('#webhook-secret').count(), 0);
+    assert.equal(await page.getByText(first).count(), 0);
+
+    // Rotate (with a confirmation): a new secret, the old one refused.
+    await row.getByRole('button', { name: `Rotate the secret of ${name}` }).click();
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await page.locator('#webhook-secret').count(), 0, 'cancel rotates nothing');
+    await row.getByRole('button', { name: `Rotate the secret of ${name}` }).click();
+    await row.getByRole('button', { name: 'Yes, rotate' }).click();
+    await secret.waitFor();
+    const second = await secret.inputValue();
+    assert.match(second, /^whsec_/);
+    assert.notEqual(second, first);
+
+    // Import a CSV into the channel: progress, then the counts and the bad row.
+    await page.getByLabel('Into channel').selectOption(channelId);
+    // The progress bar is there while the file goes up (however briefly).
+    await page.evaluate(() => {
+      window.sawProgress = false;
+      new MutationObserver(() => {
+        if (document.querySelector('#import-area progress')) window.sawProgress = true;
+      }).observe(document.getElementById('import-area'), { childList: true, subtree: true });
+    });
+    await page.locator('#import-file').setInputFiles({ name: `${topic}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv(topic)) });
+    await page.locator('#import-result').waitFor();
+    assert.equal(await page.evaluate(() => window.sawProgress), true, 'a progress bar was shown');
+    if (process.env.PARLEY_SHOTS) await page.screenshot({ path: `${process.env.PARLEY_SHOTS}/channels.png`, fullPage: true });
+    assert.equal(await page.locator('#import-imported strong').textContent(), '4');
+    assert.equal(await page.locator('#import-conversations strong').textContent(), '2');
+    assert.equal(await page.locator('#import-rejected-count strong').textContent(), '1');
+    assert.match(await page.locator('#import-rejected-list').textContent(), /^Row 6: /);
+    await statusText(page, `Imported ${topic}.csv: 4 messages.`);
+    // Again: nothing new, all duplicates.
+    await page.locator('#import-file').setInputFiles({ name: `${topic}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv(topic)) });
+    await page.locator('#import-duplicates strong').getByText('4', { exact: true }).waitFor();
+    assert.equal(await page.locator('#import-imported strong').textContent(), '0');
+
+    // The inbox: filter by words (typed), by status and channel.
+    await sub.getByRole('link', { name: 'Inbox' }).click();
+    await heading(page, 'Customer conversations');
+    await page.getByLabel('Words').fill(`${topic} ROUTER`);
+    await page.getByText('1 conversation match').waitFor();
+    assert.match(page.url(), new RegExp(`q=${topic}\\+ROUTER`));
+    const rows = page.locator('#conversation-list > li');
+    assert.equal(await rows.count(), 1);
+    assert.equal(await rows.first().locator('.conv-customer').textContent(), `cust_${topic}`);
+    assert.equal(await rows.first().locator('.conv-first-response').textContent(), '15 min');
+    assert.equal(await page.locator('main img').count(), 0, 'the customer’s markup is text');
+    await page.getByLabel('Status').selectOption('resolved');
+    await page.getByText('No conversations match these filters.').waitFor();
+    await page.getByLabel('Status').selectOption('open');
+    await page.getByText('1 conversation match').waitFor();
+    await page.getByLabel('Words').fill(topic);
+    await page.getByLabel('Channel').selectOption(channelId);
+    await page.getByText('2 conversations match').waitFor();
+    if (process.env.PARLEY_SHOTS) await page.screenshot({ path: `${process.env.PARLEY_SHOTS}/inbox.png`, fullPage: true });
+    assert.match(page.url(), new RegExp(`channel=${channelId}`));
+
+    // A conversation: figures, the messages as text.
+    await page.getByRole('link', { name: new RegExp(`My ${topic} router`) }).click();
+    await heading(page, `My ${topic} router ${XSS} keeps dropping`);
+    assert.equal(await page.locator('main img').count(), 0, 'no element from the customer’s words');
+    assert.equal(await page.locator('#fig-status dd').textContent(), 'Open');
+    assert.equal(await page.locator('#fig-first-response dd').textContent(), '15 min');
+    const msgs = page.locator('#message-list > li');
+    assert.equal(await msgs.count(), 3);
+    assert.deepEqual(await msgs.evaluateAll((els) => els.map((e) => e.className)),
+      ['message message-inbound', 'message message-outbound', 'message message-inbound']);
+    assert.equal(await msgs.nth(0).locator('.message-text').textContent(), `My ${topic} router ${XSS} keeps dropping`);
+    assert.equal(await msgs.nth(2).locator('.message-text').textContent(), `The ${topic} X200.\nStill dropping.`);
+    assert.equal(await msgs.nth(1).locator('.message-who').textContent(), 'Agent');
+    await page.getByText('Not linked to anything inside Parley yet.').waitFor();
+    if (process.env.PARLEY_SHOTS) await page.screenshot({ path: `${process.env.PARLEY_SHOTS}/conversation.png`, fullPage: true });
+
+    // Resolve with the keyboard only: FCR, CSAT, submit.
+    await page.locator('#resolve-fcr').focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    assert.equal((await activeElement(page)).id, 'resolve-csat');
+    await page.keyboard.press('ArrowDown');   // "5 — very satisfied"
+    await page.keyboard.press('ArrowDown');   // "4 — satisfied"
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await statusText(page, 'Conversation resolved, CSAT 4/5.');
+    assert.equal(await page.locator('#fig-status dd').textContent(), 'Resolved');
+    assert.equal(await page.locator('#fig-fcr dd').textContent(), 'Yes');
+    assert.equal(await page.locator('#fig-csat dd').textContent(), '4/5');
+    assert.equal((await activeElement(page)).id, 'reopen-button');
+    const api1 = await ok(await api('GET', `/api/v1/customer/conversations?channel=${channelId}&status=resolved`, { session: admin.session }));
+    assert.equal(api1.items.length, 1);
+    assert.equal(api1.items[0].csat, 4);
+    assert.equal(api1.items[0].first_contact_resolution, true);
+
+    // Reopen: back to open, the figures cleared.
+    await page.keyboard.press('Enter');
+    await statusText(page, 'Conversation reopened.');
+    assert.equal(await page.locator('#fig-status dd').textContent(), 'Open');
+    assert.equal(await page.locator('#fig-csat dd').textContent(), '—');
+    assert.equal((await activeElement(page)).id, 'resolve-fcr');
+  });
+});
+
+test('inbox filters work with the keyboard alone', async (t) => {
+  const topic = word();
+  const admin = await withRole('admin');
+  const ch = await ok(await api('POST', '/api/v1/customer/channels', { session: admin.session, json: { name: `Chat ${topic}`, kind: 'chat' } }), 201);
+  await ok(await api('POST', `/api/v1/customer/import?channel=${ch.channel.id}`, { session: admin.session, raw: csv(topic), contentType: 'text/csv' }));
+  await withPage(t, { session: admin.session }, async ({ page }) => {
+    await page.goto(`${BASE}/#/customers`);
+    await heading(page, 'Customer conversations');
+    // From the heading, Tab reaches the sub-navigation, then the filters.
+    await page.locator('#conv-q').focus();
+    await page.keyboard.type(`invoice ${topic}`);
+    await page.keyboard.press('Enter');
+    await page.getByText('1 conversation match').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal((await activeElement(page)).id, 'conv-channel');
+    await page.keyboard.press('Tab');
+    assert.equal((await activeElement(page)).id, 'conv-status');
+    await page.keyboard.press('ArrowDown');   // Open
+    await page.keyboard.press('ArrowDown');   // Resolved
+    await page.getByText('No conversations match these filters.').waitFor();
+    await page.keyboard.press('ArrowUp');     // Open
+    await page.getByText('1 conversation match').waitFor();
+    // Tab on to the conversation's link and open it with Enter.
+    await page.keyboard.press('Tab');   // the Filter button
+    await page.keyboard.press('Tab');
+    assert.equal((await activeElement(page)).text, `Billing question about invoice ${topic}`);
+    await page.keyboard.press('Enter');
+    await heading(page, `Billing question about invoice ${topic}`);
+  });
+});
+
+test('roles: employees see no Customers or Reports and get "No access"; analysts read only', async (t) => {
+  const topic = word();
+  const employee = await withRole('employee');
+  await withPage(t, { session: employee.session }, async ({ page }) => {
+    await page.goto(`${BASE}/#/home`);
+    await heading(page, /^Welcome/);
+    const nav = page.getByRole('navigation', { name: 'Primary' });
+    await nav.getByRole('link', { name: 'Bookmarks' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Customers' }).count(), 0);
+    assert.equal(await nav.getByRole('link', { name: 'Reports' }).count(), 0);
+    for (const path of ['customers', 'customers/channels', 'customers/conversations/1', 'reports']) {
+      await page.goto(`${BASE}/#/${path}`);
+      await heading(page, 'No access');
+    }
+  });
+
+  const admin = await withRole('admin');
+  const ch = await ok(await api('POST', '/api/v1/customer/channels', { session: admin.session, json: { name: `Mail ${topic}`, kind: 'email' } }), 201);
+  await ok(await api('POST', `/api/v1/customer/import?channel=${ch.channel.id}`, { session: admin.session, raw: csv(topic), contentType: 'text/csv' }));
+  const list = await ok(await api('GET', `/api/v1/customer/conversations?channel=${ch.channel.id}&q=invoice`, { session: admin.session }));
+  const convId = list.items[0].id;
+
+  const analyst = await withRole('analyst');
+  await withPage(t, { session: analyst.session }, async ({ page }) => {
+    await page.goto(`${BASE}/#/home`);
+    await heading(page, /^Welcome/);
+    const nav = page.getByRole('navigation', { name: 'Primary' });
+    await nav.getByRole('link', { name: 'Customers', exact: true }).waitFor();
+    await nav.getByRole('link', { name: 'Reports' }).waitFor();
+    await page.goto(`${BASE}/#/customers/conversations/${convId}`);
+    await heading(page, `Billing question about invoice ${topic}`);
+    await page.getByText('read only').waitFor();
+    assert.equal(await page.locator('#resolve-form').count(), 0, 'no resolving');
+    assert.equal(await page.locator('#link-form').count(), 0, 'no linking');
+    assert.equal(await page.locator('#escalate-form').count(), 0, 'no escalating');
+    assert.equal(await page.getByRole('navigation', { name: 'Customer care' }).count(), 0, 'no Channels for analysts');
+    await page.goto(`${BASE}/#/customers/channels`);
+    await heading(page, 'No access');
+  });
+});
