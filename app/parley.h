@@ -56,17 +56,17 @@ struct strbuf {
 	int	 failed;
 };
 #define STRBUF_INIT	{ NULL, 0, 0, 0, 0 }
-/* Each returns 0, or -1 when b has failed (now or before). Appending
- * nothing still allocates, so data is "" rather than NULL afterwards. */
-int	strbuf_add(struct strbuf *, const void *s, size_t n);
-int	strbuf_str(struct strbuf *, const char *s);
-int	strbuf_char(struct strbuf *, char c);
+/* Appends s[0..n) (a C string; one byte). Appending nothing still
+ * allocates, so data is "" rather than NULL afterwards. */
+void	strbuf_add(struct strbuf *, const void *s, size_t n);
+void	strbuf_str(struct strbuf *, const char *s);
+void	strbuf_char(struct strbuf *, char c);
 /* Appends s[0..n), each byte for which rep returns non-NULL replaced by
  * that string. */
-int	strbuf_add_escaped(struct strbuf *, const char *s, size_t n,
+void	strbuf_add_escaped(struct strbuf *, const char *s, size_t n,
 	    const char *(*rep)(char));
 /* Appends s[0..n) HTML-escaped: & < > " ' as references. */
-int	strbuf_add_html(struct strbuf *, const char *s, size_t n);
+void	strbuf_add_html(struct strbuf *, const char *s, size_t n);
 /* Empties b, keeping its memory, its limit and a failure. */
 void	strbuf_reset(struct strbuf *);
 /* Frees the data; b is then empty and not failed, with the same limit. */

@@ -46,38 +46,37 @@ strbuf_grow(struct strbuf *b, size_t need, size_t limit)
 	return (0);
 }
 
-int
+void
 strbuf_add(struct strbuf *b, const void *s, size_t n)
 {
 	size_t	limit = strbuf_limit(b);
 
 	if (b->failed)
-		return (-1);
+		return;
 	if (b->len > limit || n > limit - b->len ||
 	    strbuf_grow(b, b->len + n + 1, limit) != 0) {
 		b->failed = 1;
-		return (-1);
+		return;
 	}
 	if (n > 0)
 		memcpy(b->data + b->len, s, n);
 	b->len += n;
 	b->data[b->len] = '\0';
-	return (0);
 }
 
-int
+void
 strbuf_str(struct strbuf *b, const char *s)
 {
-	return (strbuf_add(b, s, strlen(s)));
+	strbuf_add(b, s, strlen(s));
 }
 
-int
+void
 strbuf_char(struct strbuf *b, char c)
 {
-	return (strbuf_add(b, &c, 1));
+	strbuf_add(b, &c, 1);
 }
 
-int
+void
 strbuf_add_escaped(struct strbuf *b, const char *s, size_t n,
     const char *(*rep)(char))
 {
@@ -87,11 +86,11 @@ strbuf_add_escaped(struct strbuf *b, const char *s, size_t n,
 	for (i = 0; i < n; i++) {
 		if ((r = rep(s[i])) == NULL)
 			continue;
-		(void)strbuf_add(b, s + start, i - start);
-		(void)strbuf_str(b, r);
+		strbuf_add(b, s + start, i - start);
+		strbuf_str(b, r);
 		start = i + 1;
 	}
-	return (strbuf_add(b, s + start, n - start));
+	strbuf_add(b, s + start, n - start);
 }
 
 static const char *
@@ -107,10 +106,10 @@ html_rep(char c)
 	}
 }
 
-int
+void
 strbuf_add_html(struct strbuf *b, const char *s, size_t n)
 {
-	return (strbuf_add_escaped(b, s, n, html_rep));
+	strbuf_add_escaped(b, s, n, html_rep);
 }
 
 void
@@ -136,7 +135,7 @@ strbuf_take(struct strbuf *b, size_t *len)
 	char	*data;
 
 	if (!b->failed && b->data == NULL)
-		(void)strbuf_add(b, "", 0);
+		strbuf_add(b, "", 0);
 	if (b->failed) {
 		strbuf_free(b);
 		return (NULL);

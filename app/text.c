@@ -19,73 +19,9 @@
 
 #include "parley.h"
 
-struct sbuf {
-	char	*data;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void
-sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	char	*p;
-	size_t	 cap;
-
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1) {
-			if (cap > ((size_t)1 << 30)) {
-				b->failed = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		if ((p = realloc(b->data, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->data = p;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-static void
-sbuf_str(struct sbuf *b, const char *s)
-{
-	sbuf_add(b, s, strlen(s));
-}
-
-/* HTML-escapes s[0..n) into b: & < > " ' are entities. */
-static void
-sbuf_escaped(struct sbuf *b, const char *s, size_t n)
-{
-	size_t	i, start = 0;
-	const char *rep;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		sbuf_add(b, s + start, i - start);
-		sbuf_str(b, rep);
-		start = i + 1;
-	}
-	sbuf_add(b, s + start, n - start);
-}
-
 /* Percent-encodes everything but [a-z0-9_] (tags in an href). */
 static void
-sbuf_url_escaped(struct sbuf *b, const char *s)
+url_escaped(struct strbuf *b, const char *s)
 {
 	static const char	hex[] = "0123456789ABCDEF";
 	char			esc[3];
@@ -95,13 +31,13 @@ sbuf_url_escaped(struct sbuf *b, const char *s)
 
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		    c == '_') {
-			sbuf_add(b, s, 1);
+			strbuf_char(b, *s);
 			continue;
 		}
 		esc[0] = '%';
 		esc[1] = hex[c >> 4];
 		esc[2] = hex[c & 0xf];
-		sbuf_add(b, esc, 3);
+		strbuf_add(b, esc, 3);
 	}
 }
 
@@ -293,7 +229,7 @@ text_valid_tag(const char *tag)
 }
 
 struct render {
-	struct sbuf		 out;
+	struct strbuf		 out;
 	text_known_cb		 known;
 	void			*arg;
 };
@@ -306,26 +242,26 @@ render_token(int kind, const char *s, size_t n, void *varg)
 
 	switch (kind) {
 	case TEXT_LINK:
-		sbuf_str(&r->out, "<a href=\"");
-		sbuf_escaped(&r->out, s, n);
-		sbuf_str(&r->out, "\" rel=\"nofollow noopener noreferrer\" "
+		strbuf_str(&r->out, "<a href=\"");
+		strbuf_add_html(&r->out, s, n);
+		strbuf_str(&r->out, "\" rel=\"nofollow noopener noreferrer\" "
 		    "target=\"_blank\">");
-		sbuf_escaped(&r->out, s, n);
-		sbuf_str(&r->out, "</a>");
+		strbuf_add_html(&r->out, s, n);
+		strbuf_str(&r->out, "</a>");
 		break;
 	case TEXT_MENTION:
 		memcpy(name, s + 1, n - 1);
 		name[n - 1] = '\0';
 		text_lower(name);
 		if (r->known != NULL && !r->known(name, r->arg)) {
-			sbuf_escaped(&r->out, s, n);
+			strbuf_add_html(&r->out, s, n);
 			break;
 		}
-		sbuf_str(&r->out, "<a href=\"#/people/");
-		sbuf_str(&r->out, name);	/* [a-z0-9_] only */
-		sbuf_str(&r->out, "\" class=\"mention\">@");
-		sbuf_escaped(&r->out, s + 1, n - 1);
-		sbuf_str(&r->out, "</a>");
+		strbuf_str(&r->out, "<a href=\"#/people/");
+		strbuf_str(&r->out, name);	/* [a-z0-9_] only */
+		strbuf_str(&r->out, "\" class=\"mention\">@");
+		strbuf_add_html(&r->out, s + 1, n - 1);
+		strbuf_str(&r->out, "</a>");
 		break;
 	case TEXT_TAG:
 		{
@@ -336,15 +272,15 @@ render_token(int kind, const char *s, size_t n, void *varg)
 			memcpy(tag, s + 1, n - 1);
 			tag[n - 1] = '\0';
 			text_lower(tag);
-			sbuf_str(&r->out, "<a href=\"#/tags/");
-			sbuf_url_escaped(&r->out, tag);
-			sbuf_str(&r->out, "\" class=\"tag\">#");
-			sbuf_escaped(&r->out, s + 1, n - 1);
-			sbuf_str(&r->out, "</a>");
+			strbuf_str(&r->out, "<a href=\"#/tags/");
+			url_escaped(&r->out, tag);
+			strbuf_str(&r->out, "\" class=\"tag\">#");
+			strbuf_add_html(&r->out, s + 1, n - 1);
+			strbuf_str(&r->out, "</a>");
 		}
 		break;
 	default:
-		sbuf_escaped(&r->out, s, n);
+		strbuf_add_html(&r->out, s, n);
 	}
 	return (r->out.failed ? -1 : 0);
 }
@@ -357,12 +293,11 @@ text_render_html(const char *s, size_t len, text_known_cb known, void *arg)
 	memset(&r, 0, sizeof(r));
 	r.known = known;
 	r.arg = arg;
-	sbuf_str(&r.out, "");
-	if (text_scan(s, len, render_token, &r) != 0 || r.out.failed) {
-		free(r.out.data);
+	if (text_scan(s, len, render_token, &r) != 0) {
+		strbuf_free(&r.out);
 		return (NULL);
 	}
-	return (r.out.data);
+	return (strbuf_take(&r.out, NULL));
 }
 
 struct extract {
