@@ -444,6 +444,91 @@ int	csv_date(const char *s, size_t len, char out[CSV_DATE_MAX]);
 const char *csv_row_message(const struct csv_reader *,
 	    const struct csv_header *, struct csv_message *);
 
+/* ---- kanon.c: the privacy rules reports share (no Kore) ---------------- */
+/* The rules themselves are written out at the top of app/kanon.c. */
+
+#define KANON_K_MIN		3	/* never fewer people in a group */
+#define KANON_K_MAX		1000
+#define KANON_RANGE_MAX_DAYS	731	/* to - from, before widening */
+#define KANON_YEAR_MIN		1970
+#define KANON_YEAR_MAX		9998	/* widened, still a 4-digit year */
+#define KANON_DATE_LEN		11	/* "YYYY-MM-DD" and its NUL */
+
+/* One group of a report: how many distinct people stand behind its
+ * figures (in), and whether it may be shown (out). */
+struct kanon_group {
+	long long	people;
+	int		shown;
+};
+
+/* The k a report applies: the configured value, clamped to
+ * [KANON_K_MIN, KANON_K_MAX]. */
+int	kanon_k(long configured);
+/* 1 when a set of `people` distinct people may be shown under k (k is
+ * clamped by kanon_k() first). */
+int	kanon_enough(long long people, int k);
+/* Decides every group (shown = people >= k); returns how many were
+ * folded into "other". */
+size_t	kanon_fold(struct kanon_group *, size_t n, int k);
+/* Complementary parts of one shown whole (they add up to it): 1 when all
+ * n parts have at least k people and may be shown; 0 when any is short,
+ * and then none may be (whole minus the others gives it away), and for
+ * n == 0. */
+int	kanon_parts(const long long *people, size_t n, int k);
+/* Masks figures: every key of the NULL-terminated keys becomes JSON null
+ * and "suppressed" becomes true. 0, or -1 when figures is not an object
+ * or memory runs out. */
+int	kanon_mask(json_t *figures, const char *const *keys);
+/* The "other" row: {"suppressed": true, "groups": folded} and every key
+ * null. New reference, NULL when out of memory. */
+json_t	*kanon_other(size_t folded, const char *const *keys);
+
+/* Dates are day numbers, days since 1970-01-01. */
+/* Strict "YYYY-MM-DD" (a real calendar date, years KANON_YEAR_MIN to
+ * KANON_YEAR_MAX) to a day number; 1 on success, 0 on anything else. */
+int	kanon_date_parse(const char *s, long *day);
+/* A day number as "YYYY-MM-DD"; 1 on success, 0 when out is too small. */
+int	kanon_date_format(long day, char *out, size_t outlen);
+/* The Monday (ISO week start) on or before day. */
+long	kanon_week_monday(long day);
+/* Widens [from, to] to whole ISO weeks: *wfrom the Monday on or before
+ * from, *wto the Sunday on or after to. KANON_RANGE_OK, or REVERSED when
+ * from > to, or TOO_LONG when to - from > KANON_RANGE_MAX_DAYS. */
+enum { KANON_RANGE_OK = 0, KANON_RANGE_REVERSED, KANON_RANGE_TOO_LONG };
+int	kanon_range(long from, long to, long *wfrom, long *wto);
+
+/* Writes s (NULL: empty) as one RFC 4180 CSV cell into out: quoted when it
+ * holds a comma, quote, CR or LF or starts or ends with a space; quotes
+ * doubled; a leading apostrophe when it starts with = + - @ tab or CR, so
+ * spreadsheets read it as text, not a formula. Returns the length the cell
+ * needs (like snprintf: out, NUL-terminated, holds all of it only when the
+ * result is < outlen; out may be NULL with outlen 0 to measure). */
+size_t	kanon_csv_cell(const char *s, char *out, size_t outlen);
+
+/* ---- quote.c: a customer's words quoted into a question (no Kore) ----- */
+
+struct quote_message {
+	const char	*author;	/* the customer's handle at the channel */
+	const char	*sent_at;
+	const char	*text;
+};
+
+/* s with every @mention and #tag text_scan finds made inert (the sign
+ * written as its full-width form, U+FF20 or U+FF03; same number of code
+ * points); links and other text unchanged. malloc'd, NUL-terminated;
+ * NULL when out of memory. */
+char	*quote_neutralise(const char *s, size_t len, size_t *outlen);
+/* The body of an escalated question: intro (the escalator's own words,
+ * kept as written; NULL or blank for none) and a blank line, then heading
+ * and the n messages quoted ("> author, sent_at:" and "> " before each
+ * line), then marker on its own line when the quote had to be cut or more
+ * is set. The quote (heading and marker too) is neutralised as above and
+ * loses controls and bidirectional overrides; the whole is at most max code
+ * points. malloc'd; NULL when out of memory. */
+char	*quote_escalation(const char *intro, const char *heading,
+	    const struct quote_message *m, size_t n, int more,
+	    const char *marker, size_t max, size_t *outlen);
+
 #ifndef PARLEY_PURE
 
 #include <kore/kore.h>
