@@ -29,65 +29,7 @@
 #define DEPTH_MAX	64	/* folder levels that still give tags */
 #define NAME_MAX_LEN	7	/* longest tag name we look at, +1 */
 
-/* ---- growable strings ------------------------------------------------- */
-
-struct nbuf {
-	char	*data;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void
-nbuf_add(struct nbuf *b, const char *s, size_t n)
-{
-	char	*p;
-	size_t	 cap;
-
-	if (b->failed || n == 0)
-		return;
-	if (n > ((size_t)1 << 31) || b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 128;
-		while (cap < b->len + n + 1) {
-			if (cap > ((size_t)1 << 31)) {
-				b->failed = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		if ((p = realloc(b->data, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->data = p;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-static void
-nbuf_str(struct nbuf *b, const char *s)
-{
-	nbuf_add(b, s, strlen(s));
-}
-
-/* Appends code point cp as UTF-8 (U+FFFD for what is not a scalar). */
-static void
-nbuf_cp(struct nbuf *b, unsigned long cp)
-{
-	char	u[4];
-
-	nbuf_add(b, u, htmltext_encode(cp, u));
-}
-
-static void
-nbuf_reset(struct nbuf *b)
-{
-	b->len = 0;
-	if (b->data != NULL)
-		b->data[0] = '\0';
-}
+/* ---- references and code points --------------------------------------- */
 
 /* Byte length of the longest prefix of s[0..len) with at most max code
  * points (s is valid UTF-8). */
@@ -104,25 +46,26 @@ cp_prefix(const char *s, size_t len, size_t max)
 
 /* Appends s[0..n) to b with character references decoded. */
 static void
-decode_refs(struct nbuf *b, const char *s, size_t n)
+decode_refs(struct strbuf *b, const char *s, size_t n)
 {
 	const char	*amp;
 	unsigned long	 cp;
 	size_t		 i = 0, used;
+	char		 u[4];
 
 	while (i < n && (amp = memchr(s + i, '&', n - i)) != NULL) {
-		nbuf_add(b, s + i, (size_t)(amp - (s + i)));
+		strbuf_add(b, s + i, (size_t)(amp - (s + i)));
 		i = (size_t)(amp - s);
 		if ((used = htmltext_ref(s + i, n - i, &cp)) == 0) {
-			nbuf_add(b, "&", 1);
+			strbuf_char(b, '&');
 			i++;
 			continue;
 		}
-		nbuf_cp(b, cp);
+		strbuf_add(b, u, htmltext_encode(cp, u));
 		i += used;
 	}
 	if (i < n)
-		nbuf_add(b, s + i, n - i);
+		strbuf_add(b, s + i, n - i);
 }
 
 /* ---- text clean-up ------------------------------------------------------ */
@@ -137,12 +80,12 @@ is_space(unsigned char c)
 /* One line of text: whitespace runs become one space, other control
  * characters go, the ends are trimmed. At most max code points. */
 static void
-clean_line(struct nbuf *out, const char *s, size_t n, size_t max)
+clean_line(struct strbuf *out, const char *s, size_t n, size_t max)
 {
 	size_t	i;
 	int	space = 0;
 
-	nbuf_reset(out);
+	strbuf_reset(out);
 	for (i = 0; i < n; i++) {
 		unsigned char	c = (unsigned char)s[i];
 
@@ -153,9 +96,9 @@ clean_line(struct nbuf *out, const char *s, size_t n, size_t max)
 		if (c < 0x20 || c == 0x7f)
 			continue;
 		if (space && out->len > 0)
-			nbuf_add(out, " ", 1);
+			strbuf_char(out, ' ');
 		space = 0;
-		nbuf_add(out, s + i, 1);
+		strbuf_add(out, s + i, 1);
 	}
 	if (!out->failed && out->data != NULL) {
 		out->len = cp_prefix(out->data, out->len, max);
@@ -166,20 +109,20 @@ clean_line(struct nbuf *out, const char *s, size_t n, size_t max)
 /* A block of text (descriptions): line breaks become "\n", tabs stay,
  * other control characters go, the ends are trimmed. */
 static void
-clean_block(struct nbuf *out, const char *s, size_t n, size_t max)
+clean_block(struct strbuf *out, const char *s, size_t n, size_t max)
 {
 	size_t	i, start;
 
-	nbuf_reset(out);
+	strbuf_reset(out);
 	for (i = 0; i < n; i++) {
 		unsigned char	c = (unsigned char)s[i];
 
 		if (c == '\r') {
-			nbuf_add(out, "\n", 1);
+			strbuf_char(out, '\n');
 			if (i + 1 < n && s[i + 1] == '\n')
 				i++;
 		} else if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f)) {
-			nbuf_add(out, s + i, 1);
+			strbuf_add(out, s + i, 1);
 		}
 	}
 	if (out->failed || out->data == NULL)
@@ -385,7 +328,7 @@ struct scan {
 	char			*pending;	/* tag for the next <DL> */
 	long			 last;		/* entry a <DD> describes */
 	json_t			*seen;		/* url_key -> entry index */
-	struct nbuf		 text, clean, url;
+	struct strbuf		 text, clean, url;
 	struct netscape_result	*r;
 	int			 failed, stop;
 };
@@ -577,7 +520,7 @@ read_text(struct scan *sc, size_t i, int mode)
 	size_t		 at;
 	int		 r;
 
-	nbuf_reset(&sc->text);
+	strbuf_reset(&sc->text);
 	while (i < sc->len) {
 		lt = memchr(sc->s + i, '<', sc->len - i);
 		at = lt ? (size_t)(lt - sc->s) : sc->len;
@@ -590,7 +533,7 @@ read_text(struct scan *sc, size_t i, int mode)
 			continue;
 		}
 		if ((r = parse_tag(sc, at, &t)) == TAG_NOT) {
-			nbuf_add(&sc->text, "<", 1);
+			strbuf_char(&sc->text, '<');
 			i = at + 1;
 			continue;
 		}
@@ -603,7 +546,7 @@ read_text(struct scan *sc, size_t i, int mode)
 			return (at);
 		if (mode == READ_DESCRIPTION && (strcmp(t.name, "br") == 0 ||
 		    strcmp(t.name, "p") == 0))
-			nbuf_add(&sc->text, "\n", 1);
+			strbuf_char(&sc->text, '\n');
 		i = t.end;
 	}
 	return (sc->len);
@@ -624,7 +567,7 @@ reject(struct scan *sc, size_t line, const char *reason)
 static void
 entry_tags(struct scan *sc, const struct tag *t, json_t *tags)
 {
-	struct nbuf	b = { NULL, 0, 0, 0 };
+	struct strbuf	b = STRBUF_INIT;
 	size_t		i;
 
 	if (tags == NULL)
@@ -633,9 +576,9 @@ entry_tags(struct scan *sc, const struct tag *t, json_t *tags)
 		decode_refs(&b, t->tags.v, t->tags.n);
 		if (b.failed)
 			sc->failed = 1;
-		else if (b.data != NULL)
+		else
 			tags_from_list(tags, b.data, b.len);
-		free(b.data);
+		strbuf_free(&b);
 	}
 	for (i = 0; i < sc->depth && i < DEPTH_MAX; i++)
 		if (sc->folders[i] != NULL)
@@ -676,7 +619,7 @@ entry_new(struct scan *sc, size_t line, const struct tag *t, const char *u,
 		return (NULL);
 	entry_tags(sc, t, json_object_get(e, "tags"));
 	if (t->description.set) {	/* Scuttle writes it as an attribute */
-		nbuf_reset(&sc->text);
+		strbuf_reset(&sc->text);
 		decode_refs(&sc->text, t->description.v, t->description.n);
 		clean_block(&sc->clean, sc->text.data, sc->text.len,
 		    NETSCAPE_DESCRIPTION_MAX);
@@ -702,7 +645,7 @@ add_entry(struct scan *sc, size_t line, const struct tag *t)
 		sc->stop = 1;
 		return;
 	}
-	nbuf_reset(&sc->url);
+	strbuf_reset(&sc->url);
 	decode_refs(&sc->url, t->href.v, t->href.n);
 	u = sc->url.data ? sc->url.data : "";
 	ulen = sc->url.len;
@@ -882,9 +825,9 @@ netscape_parse(const char *buf, size_t len, struct netscape_result *r)
 	for (i = 0; i < DEPTH_MAX; i++)
 		free(sc.folders[i]);
 	free(sc.pending);
-	free(sc.text.data);
-	free(sc.clean.data);
-	free(sc.url.data);
+	strbuf_free(&sc.text);
+	strbuf_free(&sc.clean);
+	strbuf_free(&sc.url);
 	json_decref(sc.seen);
 	free(text);
 	if (sc.failed) {
@@ -915,27 +858,11 @@ static const char EXPORT_HEAD[] =
     "<H1>Bookmarks</H1>\n"
     "<DL><p>\n";
 
-/* Appends s with & < > " ' as references. */
+/* Appends the C string s HTML-escaped. */
 static void
-nbuf_escaped(struct nbuf *b, const char *s)
+add_html(struct strbuf *b, const char *s)
 {
-	const char	*rep;
-	size_t		 start = 0, i;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		nbuf_add(b, s + start, i - start);
-		nbuf_str(b, rep);
-		start = i + 1;
-	}
-	nbuf_add(b, s + start, i - start);
+	strbuf_add_html(b, s, strlen(s));
 }
 
 static const char *
@@ -947,59 +874,54 @@ str_or_empty(const json_t *o, const char *key)
 }
 
 static void
-write_entry(struct nbuf *b, const json_t *e)
+write_entry(struct strbuf *b, const json_t *e)
 {
 	const json_t	*tags = json_object_get(e, "tags"), *date;
 	json_t		*tag;
 	char		 num[48];
 	size_t		 i;
 
-	nbuf_str(b, "    <DT><A HREF=\"");
-	nbuf_escaped(b, str_or_empty(e, "url"));
-	nbuf_str(b, "\"");
+	strbuf_str(b, "    <DT><A HREF=\"");
+	add_html(b, str_or_empty(e, "url"));
+	strbuf_str(b, "\"");
 	date = json_object_get(e, "add_date");
 	if (json_is_integer(date)) {
 		(void)snprintf(num, sizeof(num), " ADD_DATE=\"%lld\"",
 		    (long long)json_integer_value(date));
-		nbuf_str(b, num);
+		strbuf_str(b, num);
 	}
-	nbuf_str(b, json_is_true(json_object_get(e, "private")) ?
+	strbuf_str(b, json_is_true(json_object_get(e, "private")) ?
 	    " PRIVATE=\"1\"" : " PRIVATE=\"0\"");
 	if (json_array_size(tags) > 0) {
-		nbuf_str(b, " TAGS=\"");
+		strbuf_str(b, " TAGS=\"");
 		json_array_foreach(tags, i, tag) {
 			if (i > 0)
-				nbuf_str(b, ",");
-			nbuf_escaped(b, json_string_value(tag) ?
+				strbuf_str(b, ",");
+			add_html(b, json_string_value(tag) ?
 			    json_string_value(tag) : "");
 		}
-		nbuf_str(b, "\"");
+		strbuf_str(b, "\"");
 	}
-	nbuf_str(b, ">");
-	nbuf_escaped(b, str_or_empty(e, "title"));
-	nbuf_str(b, "</A>\n");
+	strbuf_str(b, ">");
+	add_html(b, str_or_empty(e, "title"));
+	strbuf_str(b, "</A>\n");
 	if (*str_or_empty(e, "description") != '\0') {
-		nbuf_str(b, "    <DD>");
-		nbuf_escaped(b, str_or_empty(e, "description"));
-		nbuf_str(b, "\n");
+		strbuf_str(b, "    <DD>");
+		add_html(b, str_or_empty(e, "description"));
+		strbuf_str(b, "\n");
 	}
 }
 
 char *
 netscape_write(const json_t *entries, size_t *outlen)
 {
-	struct nbuf	 b = { NULL, 0, 0, 0 };
+	struct strbuf	 b = STRBUF_INIT;
 	json_t		*e;
 	size_t		 i;
 
-	nbuf_str(&b, EXPORT_HEAD);
+	strbuf_str(&b, EXPORT_HEAD);
 	json_array_foreach(entries, i, e)
 		write_entry(&b, e);
-	nbuf_str(&b, "</DL><p>\n");
-	if (b.failed) {
-		free(b.data);
-		return (NULL);
-	}
-	*outlen = b.len;
-	return (b.data);
+	strbuf_str(&b, "</DL><p>\n");
+	return (strbuf_take(&b, outlen));
 }
