@@ -43,18 +43,8 @@ static const char SQL_CHANNEL_SECRET[] =
     "SELECT webhook_secret FROM customer_channels WHERE id = $1";
 static const char SQL_INGEST[] = "SELECT customer_ingest($1, $2::jsonb)";
 
-/* A Conversation (customer_conversations v JOIN customer_channels h),
- * read by conversation_json() by position. */
-#define CONV_COLUMNS \
-    "v.id, h.id, h.name, h.kind, v.customer, v.subject, v.status, " \
-    "api_time(v.opened_at), api_time(v.first_response_at), " \
-    "api_time(v.resolved_at), v.first_contact_resolution, v.csat, " \
-    "v.message_count, (SELECT count(*) FROM customer_links l " \
-    "  WHERE l.conversation_id = v.id), " \
-    "(extract(epoch FROM v.opened_at) * 1000000)::bigint "
-#define CONV_FROM \
-    "FROM customer_conversations v " \
-    "JOIN customer_channels h ON h.id = v.channel_id "
+#define CONV_COLUMNS	CONVERSATION_COLUMNS
+#define CONV_FROM	CONVERSATION_FROM
 
 static const char SQL_CONV_GET[] =
     "SELECT " CONV_COLUMNS CONV_FROM "WHERE v.id = $1";
@@ -76,6 +66,17 @@ static const char SQL_MESSAGES[] =
     "SELECT id, external_id, in_reply_to_external_id, direction, author, "
     "body, api_time(sent_at) FROM customer_messages "
     "WHERE conversation_id = $1 ORDER BY sent_at, id";
+/* The figures of customer_collaboration() and the names of the
+ * departments it counts (distinct, trimmed, sorted). */
+static const char SQL_COLLABORATION[] =
+    "SELECT k.internal_participants, k.departments, k.internal_messages, "
+    "k.minutes_to_first_internal_response, "
+    "(SELECT coalesce(json_agg(x.d ORDER BY x.d), '[]') FROM "
+    "  (SELECT DISTINCT btrim(u.department) AS d "
+    "  FROM customer_internal_messages($1) m "
+    "  JOIN users u ON u.id = m.author_id "
+    "  WHERE btrim(u.department) <> '') x) "
+    "FROM customer_collaboration($1) k";
 static const char SQL_RESOLVE[] =
     "UPDATE customer_conversations SET status = 'resolved', "
     "resolved_at = now(), first_contact_resolution = $2, csat = $3 "
@@ -92,7 +93,7 @@ int_text(char buf[24], int64_t v)
 }
 
 /* Readers of customer data: admins, community managers, analysts. */
-static int
+int
 customer_reader(struct ctx *c)
 {
 	if (auth_is_admin(&c->me) ||
@@ -102,6 +103,18 @@ customer_reader(struct ctx *c)
 	return (ctx_fail(c, 403, NULL, NULL,
 	    "Customer conversations are for community managers, analysts "
 	    "and admins."));
+}
+
+/* Who acts on conversations (resolve, link, escalate): admins and
+ * community managers; analysts only read. */
+int
+customer_actor(struct ctx *c)
+{
+	if (auth_is_admin(&c->me) ||
+	    strcmp(c->me.role, "community_manager") == 0)
+		return (HTTP_STATUS_OK);
+	return (ctx_fail(c, 403, NULL, NULL, "Only community managers and "
+	    "admins act on customer conversations."));
 }
 
 /* The numeric path segment n as an id; 404 otherwise. */
@@ -561,7 +574,7 @@ api_customer_messages(struct http_request *req)
 
 /* ---- conversations ---------------------------------------------------- */
 
-static json_t *
+json_t *
 conversation_json(struct ctx *c, int row)
 {
 	json_t	*fcr, *csat;
@@ -685,32 +698,78 @@ messages_json(struct ctx *c)
 	return (items);
 }
 
+/* The collaboration figures of the conversation read by SQL_COLLABORATION
+ * into *out, and the names of the departments involved into *names. */
+static int
+collaboration_json(struct ctx *c, const char *id, json_t **out,
+    json_t **names)
+{
+	const char	*p[1] = { id };
+	json_t		*minutes;
+	json_error_t	 jerr;
+
+	*out = *names = NULL;
+	if (db_query(c, SQL_COLLABORATION, 1, p) != 200)
+		return (c->status);
+	if (db_rows(c) != 1)
+		return (ctx_fail(c, 404, NULL, NULL, "No such conversation."));
+	minutes = db_isnull(c, 0, 3) ? json_null() :
+	    json_real(strtod(db_value(c, 0, 3), NULL));
+	*out = json_pack("{s:I, s:I, s:I, s:o}",
+	    "internal_participants", (json_int_t)db_int(c, 0, 0),
+	    "departments", (json_int_t)db_int(c, 0, 1),
+	    "internal_messages", (json_int_t)db_int(c, 0, 2),
+	    "minutes_to_first_internal_response", minutes);
+	*names = json_loads(db_value(c, 0, 4), 0, &jerr);
+	if (*out == NULL || *names == NULL) {
+		json_decref(*out);
+		json_decref(*names);
+		*out = *names = NULL;
+		return (ctx_fail(c, 500, NULL, NULL, NULL));
+	}
+	return (HTTP_STATUS_OK);
+}
+
 /* GET /api/v1/customer/conversations/{id} -> {"conversation", "messages",
- * "links": [], "collaboration"}; links and collaboration figures come with
- * linking (later work), so they are empty and zero/null for now. */
+ * "links", "collaboration", "department_names"}: the links as the caller
+ * sees them (customer_links.c) and the collaboration they drew
+ * (customer_collaboration() in sql/0010_customer_collab.sql); the names of
+ * the departments counted there ride beside it, so the contract's four
+ * figures stay as they are. */
 int
 api_customer_conversation(struct http_request *req)
 {
 	struct ctx	 c;
 	char		 id[24];
 	const char	*p[1] = { id };
-	json_t		*conv = NULL, *msgs;
+	json_t		*conv = NULL, *msgs = NULL, *links = NULL;
+	json_t		*collab = NULL, *names = NULL;
 
 	if (ctx_begin(&c, req, HTTP_METHOD_GET, "GET") != 200 ||
 	    customer_reader(&c) != 200 ||
 	    id_param(&c, 4, id, "No such conversation.") != 200 ||
 	    conversation_load(&c, id, &conv) != 200 ||
-	    db_query(&c, SQL_MESSAGES, 1, p) != 200) {
-		json_decref(conv);
-		return (ctx_finish(&c));
-	}
-	if ((msgs = messages_json(&c)) == NULL ||
-	    (c.out = json_pack("{s:o, s:o, s:[], s:{s:i, s:i, s:i, s:n}}",
-	    "conversation", conv, "messages", msgs, "links",
-	    "collaboration", "internal_participants", 0, "departments", 0,
-	    "internal_messages", 0, "minutes_to_first_internal_response"))
-	    == NULL)
+	    db_query(&c, SQL_MESSAGES, 1, p) != 200)
+		goto out;
+	if ((msgs = messages_json(&c)) == NULL) {
 		ctx_fail(&c, 500, NULL, NULL, NULL);
+		goto out;
+	}
+	if (customer_links_load(&c, id, &links) != 200 ||
+	    collaboration_json(&c, id, &collab, &names) != 200)
+		goto out;
+	if ((c.out = json_pack("{s:o, s:o, s:o, s:o, s:o}",
+	    "conversation", conv, "messages", msgs, "links", links,
+	    "collaboration", collab, "department_names", names)) == NULL)
+		ctx_fail(&c, 500, NULL, NULL, NULL);
+	/* json_pack's "o" takes the references, even when it fails. */
+	return (ctx_finish(&c));
+out:
+	json_decref(conv);
+	json_decref(msgs);
+	json_decref(links);
+	json_decref(collab);
+	json_decref(names);
 	return (ctx_finish(&c));
 }
 

@@ -735,7 +735,9 @@ int	pwtask_done(struct pwtask *, struct http_request *);
 	"EXISTS (SELECT 1 FROM post_likes l WHERE l.post_id = p.id " \
 	"  AND l.user_id = $1), " \
 	"(extract(epoch FROM p.created_at) * 1000000)::bigint, " \
-	"p.deleted_at IS NOT NULL "
+	"p.deleted_at IS NOT NULL, " \
+	"(SELECT count(*) FROM customer_links cl " \
+	"  WHERE cl.target_type = 'post' AND cl.target_id = p.id) "
 json_t	*post_json(struct ctx *, int row);
 /* The row's created_at in microseconds, for keyset cursors. */
 int64_t	post_cursor_time(struct ctx *, int row);
@@ -757,8 +759,8 @@ int	page_params(struct ctx *, long *limit, int *has_cursor,
 
 /* FROM clause and SELECT list of a Question (questions q, communities c,
  * users a); the query's $1 must be the viewer's id. question_json() reads
- * the columns by position. customer_links is 0 until conversations link
- * questions (issue 5 replaces that column). */
+ * the columns by position; the last is customer_links, the number of
+ * customer conversations linked to the question (customer_links.c). */
 #define QUESTION_FROM \
     "questions q JOIN communities c ON c.id = q.community_id " \
     "JOIN users a ON a.id = q.author_id "
@@ -770,7 +772,8 @@ int	page_params(struct ctx *, long *limit, int *has_cursor,
     "coalesce((SELECT v.value FROM question_votes v " \
     "  WHERE v.question_id = q.id AND v.user_id = $1), 0), " \
     "(extract(epoch FROM q.created_at) * 1000000)::bigint, q.hidden, " \
-    "0 "
+    "(SELECT count(*) FROM customer_links cl " \
+    "  WHERE cl.target_type = 'question' AND cl.target_id = q.id) "
 json_t	*question_json(struct ctx *, int row);
 /* Loads one Question as the caller sees it into *out (the caller owns it):
  * 404 when it is missing, deleted, in a closed community the caller does
@@ -783,6 +786,35 @@ int	question_load(struct ctx *, int64_t id, json_t **out);
  * db_commit(). 200 and *id, or the error. */
 int	question_create(struct ctx *, int64_t community_id, const char *title,
 	    const char *body, const char *tags_json, int64_t *id);
+
+/* ---- customer.c: the Conversation representation and who may see it,
+ * shared with customer_links.c -------------------------------------------- */
+
+/* SELECT list and FROM clause of a Conversation (customer_conversations v
+ * JOIN customer_channels h), read by conversation_json() by position; the
+ * last column is opened_at in microseconds (the keyset). */
+#define CONVERSATION_COLUMNS \
+    "v.id, h.id, h.name, h.kind, v.customer, v.subject, v.status, " \
+    "api_time(v.opened_at), api_time(v.first_response_at), " \
+    "api_time(v.resolved_at), v.first_contact_resolution, v.csat, " \
+    "v.message_count, (SELECT count(*) FROM customer_links l " \
+    "  WHERE l.conversation_id = v.id), " \
+    "(extract(epoch FROM v.opened_at) * 1000000)::bigint "
+#define CONVERSATION_FROM \
+    "FROM customer_conversations v " \
+    "JOIN customer_channels h ON h.id = v.channel_id "
+json_t	*conversation_json(struct ctx *, int row);
+/* Readers of customer data (admins, community managers, analysts): 200 or
+ * 403. Actors, who resolve, link and escalate (admins and community
+ * managers): 200 or 403. Both expect an authenticated caller. */
+int	customer_reader(struct ctx *);
+int	customer_actor(struct ctx *);
+/* customer_links.c: the links of conversation conv as the caller sees
+ * them, [{"type", "id", "title" (null when the item is gone or not
+ * visible to the caller), "linked_by": UserRef, "linked_at", "via",
+ * "available"}], oldest first, into *out (the caller owns it). 200 or the
+ * error. */
+int	customer_links_load(struct ctx *, const char *conv, json_t **out);
 
 /* ---- route handlers (conf/parley.conf.in names them) ------------------ */
 /* Every handler name carries a prefix: Kore resolves names through libc

@@ -89,9 +89,13 @@ post_json(struct ctx *c, int row)
 	    "liked_by_me", db_bool(c, row, 17),
 	    "hidden", db_bool(c, row, 9),
 	    "deleted", deleted);
-	if (p != NULL)
+	if (p != NULL) {
 		json_object_set_new(p, "reply_to", db_isnull(c, row, 3) ?
 		    json_null() : json_integer(db_int(c, row, 3)));
+		/* Customer conversations linked to the post (issue 5). */
+		json_object_set_new(p, "customer_links",
+		    json_integer(db_int(c, row, 20)));
+	}
 	return (p);
 }
 

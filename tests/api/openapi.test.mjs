@@ -102,7 +102,7 @@ function readRoutes(text) {
 function routeTemplate(pattern) {
   if (pattern.startsWith('/')) return pattern;
   const body = pattern.replace(/^\^/, '').replace(/\$$/, '');
-  const t = body.replaceAll('[^/]+', '{}').replaceAll('[0-9]+', '{}');
+  const t = body.replaceAll('[^/]+', '{}').replaceAll('[0-9]+', '{}').replaceAll('[a-z]+', '{}');
   assert.ok(/^[A-Za-z0-9_/{}.-]*$/.test(t) && !t.includes('.*'),
     `route ${pattern}: cannot map this regex onto an OpenAPI path`);
   return t;
@@ -117,6 +117,7 @@ const normalise = (p) => p.replace(/\{[^}]+\}/g, '{}');
 const SAMPLE = {
   id: '1', question: '1', answer: '1', bookmark: '1', slug: 'openapi-sample',
   handle: 'founder', tag: 'parley', skill: 'go', channel: '1', conversation: '1',
+  type: 'post', target: '1',
 };
 const ID_KIND = [
   ['/api/v1/questions/', 'question'],
@@ -134,7 +135,8 @@ function concrete(path) {
   });
 }
 // GET routes whose required query parameters the document declares.
-const QUERY = { '/api/v1/questions/similar': '?title=OpenAPI+sample', '/api/v1/experts': '?q=go' };
+const QUERY = { '/api/v1/questions/similar': '?title=OpenAPI+sample', '/api/v1/experts': '?q=go',
+  get '/api/v1/customer/linked'() { return `?type=post&id=${SAMPLE.id}`; } };
 // Successful answers that are not JSON.
 const NOT_JSON = { 'GET /api/v1/bookmarks/export': 'text/html' };
 

@@ -48,7 +48,7 @@ function assertInertHtml(html, label = 'html') {
 
 function assertPostShape(p, label = 'post') {
   const keys = ['id', 'author', 'body', 'html', 'mentions', 'tags', 'reply_to', 'root_id', 'community', 'created_at',
-    'edited_at', 'like_count', 'reply_count', 'liked_by_me', 'hidden', 'deleted'];
+    'edited_at', 'like_count', 'reply_count', 'liked_by_me', 'hidden', 'deleted', 'customer_links'];
   assert.deepEqual(Object.keys(p).sort(), [...keys].sort(), `${label}: keys`);
   assert.ok(Number.isInteger(p.id) && p.id > 0, `${label}: id`);
   assert.deepEqual(Object.keys(p.author).sort(), ['department', 'display_name', 'handle', 'id', 'title'], `${label}: author`);
@@ -56,7 +56,7 @@ function assertPostShape(p, label = 'post') {
   assert.match(p.created_at, RFC3339_UTC, `${label}: created_at`);
   assert.ok(p.edited_at === null || RFC3339_UTC.test(p.edited_at), `${label}: edited_at`);
   assert.equal(p.community, null, `${label}: community`);
-  for (const k of ['like_count', 'reply_count']) assert.ok(Number.isInteger(p[k]) && p[k] >= 0, `${label}: ${k}`);
+  for (const k of ['like_count', 'reply_count', 'customer_links']) assert.ok(Number.isInteger(p[k]) && p[k] >= 0, `${label}: ${k}`);
   for (const k of ['liked_by_me', 'hidden', 'deleted']) assert.equal(typeof p[k], 'boolean', `${label}: ${k}`);
   assertInertHtml(p.html, label);
 }
