@@ -392,3 +392,156 @@ describe('customer-care report: bad parameters', () => {
     assert.equal(edge.body.to, '9999-01-03');
   });
 });
+
+// ---- internal collaboration: links, escalations, replies and answers ----
+
+// An employee of a department, signed in.
+async function staff(department) {
+  const p = await person();
+  const r = await api('PATCH', '/api/v1/me', { session: p.session, json: { department } });
+  assert.equal(r.status, 200, r.text);
+  return p;
+}
+async function post(who, body, replyTo) {
+  const r = await api('POST', '/api/v1/posts', { session: who.session, json: replyTo ? { body, reply_to: replyTo } : { body } });
+  assert.equal(r.status, 201, r.text);
+  return r.body.post.id;
+}
+async function link(convId, type, id) {
+  const r = await api('POST', `/api/v1/customer/conversations/${convId}/links`, { token: founder, json: { type, id } });
+  assert.equal(r.status, 201, r.text);
+}
+
+describe('customer-care report: internal collaboration', () => {
+  test('collaboration drawn from 3 people is masked (k=5), though the group is shown', async () => {
+    const ch = await channel();
+    const [e1, e2, e3] = await Promise.all([staff('Care'), staff('Billing'), staff('Care')]);
+    const convs = await conversations(ch, [1, 2, 3, 4, 5].map((i) => ({ customer: `@m${i}`, at: `2007-05-${String(i + 6).padStart(2, "0")}T10:00:00Z`,
+      response: i })));
+    const p = await post(e1, `Customer trouble ${unique('t')}`);
+    await post(e2, 'I can help.', p);
+    await post(e3, 'Me too.', p);
+    await link(convs[0].id, 'post', p);
+    const r = await report('from=2007-05-07&to=2007-05-13');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.groups.length, 1, r.text);
+    const g = r.body.groups[0];
+    assert.equal(g.customers, 5);
+    assert.equal(g.linked_conversations, 1);
+    assert.equal(g.escalated_share, 0.2);
+    assert.deepEqual(g.collaboration, { suppressed: true, internal_people: null,
+      internal_participants_per_linked: null, departments_per_linked: null });
+    assert.equal(g.comparison.suppressed, true, '1 customer with collaboration: both sides masked');
+    assert.equal(g.comparison.with_collaboration.conversations, null);
+    assert.equal(g.comparison.without_collaboration.conversations, null, 'the other side too (group minus one side)');
+    // The summary takes collaboration only from groups that show it.
+    assert.equal(r.body.summary.collaboration.groups, 0);
+    assert.equal(r.body.summary.collaboration.internal_participants_per_linked, null);
+    assert.equal(r.body.summary.collaboration.internal_people, null);
+    assert.equal(r.body.summary.linked_conversations, 1);
+    for (const who of [e1, e2, e3]) {
+      assert.ok(!r.text.includes(who.handle) && !r.text.includes(who.display_name), 'no employee is named');
+    }
+    const csv = await report('from=2007-05-07&to=2007-05-13&format=csv');
+    const rows = parseCsv(csv.text);
+    const col = (row, name) => row[rows[0].indexOf(name)];
+    assert.equal(col(rows[1], 'collaboration_suppressed'), 'true');
+    assert.equal(col(rows[1], 'internal_participants_per_linked'), '');
+    assert.equal(col(rows[1], 'internal_people'), '');
+  });
+
+  test('links of any kind and escalations: exact collaboration figures once 6 people took part', async () => {
+    const ch = await channel();
+    const [e1, e2, e3, e4, e5] = await Promise.all([staff('Care'), staff('Billing'), staff('Care'),
+      staff('Legal'), staff('Billing')]);
+    const manager = await withRole('community_manager');
+    const dep = await api('PATCH', '/api/v1/me', { session: manager.session, json: { department: 'Ops' } });
+    assert.equal(dep.status, 200, dep.text);
+    const slug = unique('care').replace(/_/g, '-');
+    const made = await api('POST', '/api/v1/communities',
+      { session: manager.session, json: { slug, name: `Care ${slug}`, description: 'Escalations', visibility: 'open' } });
+    assert.equal(made.status, 201, made.text);
+    const convs = await conversations(ch, [1, 2, 3, 4, 5, 6].map((i) => ({ customer: `@n${i}`,
+      at: `2007-05-${13 + i}T10:00:00Z`, response: 10 * i })));
+    // 1: a post and two replies (3 people, Care and Billing).
+    const p = await post(e1, `Order stuck ${unique('t')}`);
+    await post(e2, 'Looking.', p);
+    await post(e3, 'Fixed on our side.', p);
+    await link(convs[0].id, 'post', p);
+    // 2: escalated into a question by the manager (Ops), answered by Legal and Billing.
+    const esc = await api('POST', `/api/v1/customer/conversations/${convs[1].id}/escalate`,
+      { token: manager.token, json: { community: slug, title: 'A customer asks about refunds', body: 'Who knows?' } });
+    assert.equal(esc.status, 201, esc.text);
+    for (const who of [e4, e5]) {
+      await api('POST', `/api/v1/communities/${slug}/members`, { session: who.session, raw: '' });
+      const a = await api('POST', `/api/v1/questions/${esc.body.question.id}/answers`,
+        { session: who.session, json: { body: 'Here is how.' } });
+      assert.equal(a.status, 201, a.text);
+    }
+    // 3: linked to a community only: linked, but no internal message.
+    const community = await api('GET', `/api/v1/communities/${slug}`, { token: founder });
+    assert.equal(community.status, 200, community.text);
+    await link(convs[2].id, 'community', community.body.community?.id ?? community.body.id);
+
+    const r = await report('from=2007-05-14&to=2007-05-20');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.groups.length, 1, r.text);
+    const g = r.body.groups[0];
+    assert.equal(g.conversations, 6);
+    assert.equal(g.linked_conversations, 3, 'a link of any kind counts');
+    assert.equal(g.escalation_conversations, 1);
+    assert.equal(g.escalated_share, 0.5);
+    assert.equal(g.median_first_response_minutes, 35);
+    assert.deepEqual(g.collaboration, { suppressed: false, internal_people: 6,
+      internal_participants_per_linked: 2, departments_per_linked: 1.67 });
+    assert.equal(g.comparison.suppressed, true, '2 customers with collaboration');
+    assert.deepEqual(r.body.summary.collaboration, { ...g.collaboration, groups: 1 });
+    for (const who of [e1, e2, e3, e4, e5, manager]) assert.ok(!r.text.includes(who.handle), 'no employee is named');
+  });
+
+  test('with and without collaboration side by side once each side has 5 customers; labelled correlation, not cause', async () => {
+    const ch = await channel();
+    const [e1, e2] = await Promise.all([staff('Care'), staff('Billing')]);
+    const withCsat = [5, 5, 4, 4, 5], withoutCsat = [2, 3, 3, 2, 1];
+    const specs = [...withCsat, ...withoutCsat].map((csat, i) => ({ customer: `@o${i}`,
+      at: `2007-05-${21 + (i % 7)}T0${i % 10}:00:00Z`, response: i + 1 }));
+    const convs = await conversations(ch, specs);
+    const p = await post(e1, `Outage ${unique('t')}`);
+    await post(e2, 'On it.', p);
+    for (const c of convs.slice(0, 5)) await link(c.id, 'post', p);
+    // Resolved after linking; 4 of the 10 at first contact.
+    for (const [i, c] of convs.entries()) {
+      const r = await api('POST', `/api/v1/customer/conversations/${c.id}/resolve`,
+        { token: founder, json: { first_contact_resolution: i % 3 === 0, csat: [...withCsat, ...withoutCsat][i] } });
+      assert.equal(r.status, 200, r.text);
+    }
+    const r = await report('from=2007-05-21&to=2007-05-27');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.groups.length, 1, r.text);
+    const g = r.body.groups[0];
+    assert.equal(g.customers, 10);
+    assert.equal(g.resolved, 10);
+    assert.equal(g.first_contact_resolution_rate, 0.4);
+    assert.equal(g.csat_average, 3.4);
+    assert.equal(g.csat_responses, 10);
+    assert.equal(g.median_first_response_minutes, 5.5);
+    assert.equal(g.comparison.suppressed, false);
+    const ids = convs.map((c) => c.id);
+    assert.deepEqual(g.comparison.with_collaboration, { suppressed: false, conversations: 5, resolved: 5,
+      median_resolution_minutes: round(median(resolutionMinutes(ids.slice(0, 5))), 1), csat_average: 4.6, csat_responses: 5 });
+    assert.deepEqual(g.comparison.without_collaboration, { suppressed: false, conversations: 5, resolved: 5,
+      median_resolution_minutes: round(median(resolutionMinutes(ids.slice(5))), 1), csat_average: 2.2, csat_responses: 5 });
+    assert.equal(g.collaboration.suppressed, true, '2 internal people: the collaboration figures stay masked');
+    assert.match(r.body.comparison_note, /^correlation, not cause: /);
+    assert.deepEqual(r.body.summary.comparison, { ...g.comparison, groups: 1 });
+
+    const csv = await report('from=2007-05-21&to=2007-05-27&format=csv');
+    const rows = parseCsv(csv.text);
+    const col = (row, name) => row[rows[0].indexOf(name)];
+    assert.equal(col(rows[1], 'comparison_suppressed'), 'false');
+    assert.equal(col(rows[1], 'with_csat_average'), '4.6');
+    assert.equal(col(rows[1], 'without_csat_average'), '2.2');
+    assert.equal(col(rows[1], 'with_conversations'), '5');
+    assert.match(rows.at(-1).at(-1), /^correlation, not cause: /);
+  });
+});
