@@ -18,7 +18,7 @@
  *   titles    are read live: a post's first 80 characters, a question's
  *             title, a community's name; null (with "available": false)
  *             when the item has since gone or the viewer may not see it.
- * Every change writes the audit log in its own transaction.
+ * Every change writes the audit log in the same transaction as itself.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -322,7 +322,7 @@ link_list(struct ctx *c, const char *conv)
 {
 	json_t	*links;
 
-	if (customer_reader(c) != 200 || conversation_exists(c, conv) != 200 ||
+	if (conversation_exists(c, conv) != 200 ||
 	    links_load(c, conv, NULL, NULL, &links) != 200)
 		return (c->status);
 	if ((c->out = json_pack("{s:o}", "items", links)) == NULL)
@@ -341,7 +341,8 @@ api_customer_links(struct http_request *req)
 	    "GET, POST") != 200)
 		return (ctx_finish(&c));
 	if (req->method == HTTP_METHOD_GET) {
-		if (conversation_param(&c, conv) == 200)
+		if (customer_reader(&c) == 200 &&
+		    conversation_param(&c, conv) == 200)
 			(void)link_list(&c, conv);
 	} else if (customer_actor(&c) == 200 &&
 	    conversation_param(&c, conv) == 200)

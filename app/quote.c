@@ -21,39 +21,20 @@
 #define FULLWIDTH_NUMBER	"\xef\xbc\x83"	/* U+FF03 */
 #define REPLACEMENT		"\xef\xbf\xbd"	/* U+FFFD */
 
+/* A strbuf (strbuf.c) that also counts the code points written. */
 struct qbuf {
-	char	*data;
-	size_t	 len, cap;
-	size_t	 cps;		/* code points written */
-	int	 failed;
+	struct strbuf	 s;
+	size_t		 cps;
 };
 
 static void
 qb_add(struct qbuf *b, const char *s, size_t n)
 {
-	char	*p;
-	size_t	 cap, i;
+	size_t	before = b->s.len, i;
 
-	if (b->failed)
+	strbuf_add(&b->s, s, n);
+	if (b->s.failed || b->s.len == before)
 		return;
-	if (n > ((size_t)1 << 30) || b->len + n + 1 > ((size_t)1 << 30)) {
-		b->failed = 1;
-		return;
-	}
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->data, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->data = p;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
 	for (i = 0; i < n; i++)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			b->cps++;
@@ -124,7 +105,7 @@ qb_clean(struct qbuf *b, const char *str, size_t len, int oneline,
 	size_t			 i = 0, n;
 	long			 cp;
 
-	while (i < len && !b->failed) {
+	while (i < len && !b->s.failed) {
 		cp = decode(s + i, len - i, &n);
 		if (cp == '\r' || cp == '\n') {
 			if (cp == '\r' && i + 1 < len && s[i + 1] == '\n')
@@ -160,7 +141,7 @@ neutralise_token(int kind, const char *s, size_t n, void *arg)
 		qb_add(b, s + 1, n - 1);
 	} else
 		qb_add(b, s, n);
-	return (b->failed ? -1 : 0);
+	return (b->s.failed ? -1 : 0);
 }
 
 /* 1 when text_scan finds no mention and no tag in s. */
@@ -184,41 +165,32 @@ char *
 quote_neutralise(const char *s, size_t len, size_t *outlen)
 {
 	struct qbuf	 b;
-	struct qbuf	 all;
+	struct strbuf	 all = STRBUF_INIT;
 	size_t		 i;
 
 	memset(&b, 0, sizeof(b));
 	qb_add(&b, "", 0);
-	if (text_scan(s, len, neutralise_token, &b) != 0 || b.failed) {
-		free(b.data);
+	if (text_scan(s, len, neutralise_token, &b) != 0 || b.s.failed) {
+		strbuf_free(&b.s);
 		return (NULL);
 	}
-	if (!inert(b.data, b.len)) {
-		/*
-		 * Changing a sign never makes a new token (the full-width
-		 * forms are neither word nor tag characters), so this does not
-		 * happen; if the grammar ever changes, every '@' and '#' goes.
-		 */
-		memset(&all, 0, sizeof(all));
-		qb_add(&all, "", 0);
-		for (i = 0; i < b.len; i++) {
-			if (b.data[i] == '@')
-				qb_str(&all, FULLWIDTH_AT);
-			else if (b.data[i] == '#')
-				qb_str(&all, FULLWIDTH_NUMBER);
-			else
-				qb_add(&all, b.data + i, 1);
-		}
-		free(b.data);
-		b = all;
-		if (b.failed) {
-			free(b.data);
-			return (NULL);
-		}
+	if (inert(b.s.data, b.s.len))
+		return (strbuf_take(&b.s, outlen));
+	/*
+	 * Changing a sign never makes a new token (the full-width forms are
+	 * neither word nor tag characters), so this does not happen; if the
+	 * grammar ever changes, every '@' and '#' goes.
+	 */
+	for (i = 0; i < b.s.len; i++) {
+		if (b.s.data[i] == '@')
+			strbuf_str(&all, FULLWIDTH_AT);
+		else if (b.s.data[i] == '#')
+			strbuf_str(&all, FULLWIDTH_NUMBER);
+		else
+			strbuf_char(&all, b.s.data[i]);
 	}
-	if (outlen != NULL)
-		*outlen = b.len;
-	return (b.data);
+	strbuf_free(&b.s);
+	return (strbuf_take(&all, outlen));
 }
 
 /* Cuts b to at most max code points, on a code point boundary. */
@@ -227,17 +199,17 @@ qb_cut(struct qbuf *b, size_t max)
 {
 	size_t	i, cps = 0;
 
-	if (b->failed || b->cps <= max)
+	if (b->s.failed || b->cps <= max)
 		return;
-	for (i = 0; i < b->len; i++) {
-		if (((unsigned char)b->data[i] & 0xc0) != 0x80) {
+	for (i = 0; i < b->s.len; i++) {
+		if (((unsigned char)b->s.data[i] & 0xc0) != 0x80) {
 			if (cps == max)
 				break;
 			cps++;
 		}
 	}
-	b->len = i;
-	b->data[i] = '\0';
+	b->s.len = i;
+	b->s.data[i] = '\0';
 	b->cps = cps;
 }
 
@@ -264,7 +236,7 @@ quote_raw(struct qbuf *q, const char *heading,
 	size_t	i;
 
 	qb_clean(q, heading, strlen(heading), 1, "");
-	for (i = 0; i < n && q->cps <= room && !q->failed; i++) {
+	for (i = 0; i < n && q->cps <= room && !q->s.failed; i++) {
 		qb_str(q, i == 0 ? "\n> " : "\n>\n> ");
 		qb_clean(q, m[i].author, strlen(m[i].author), 1, "");
 		qb_str(q, ", ");
@@ -301,22 +273,18 @@ quote_escalation(const char *intro, const char *heading,
 		qb_str(&q, marker);
 		qb_cut(&q, room);
 	}
-	if (q.failed || (safe = quote_neutralise(q.data, q.len,
+	if (q.s.failed || (safe = quote_neutralise(q.s.data, q.s.len,
 	    &safelen)) == NULL)
 		goto fail;
 	qb_add(&body, safe, safelen);
 	/* The escalator's words alone can pass max: cut them too. */
 	qb_cut(&body, max);
-	if (body.failed)
-		goto fail;
 	free(safe);
-	free(q.data);
-	if (outlen != NULL)
-		*outlen = body.len;
-	return (body.data);
+	strbuf_free(&q.s);
+	return (strbuf_take(&body.s, outlen));
 fail:
 	free(safe);
-	free(q.data);
-	free(body.data);
+	strbuf_free(&q.s);
+	strbuf_free(&body.s);
 	return (NULL);
 }
