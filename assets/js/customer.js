@@ -6,6 +6,8 @@
 //   conversationHref(id)      '#/customers/conversations/12'
 //   duration(from, to)        '2 h 5 min' between two API timestamps
 import { h, link } from './dom.js';
+import { api } from './api.js';
+import { errorMessage } from './forms.js';
 import { ROUTES, canSee } from './nav.js';
 
 /** Who reads conversations, and who changes them (the API's rules). */
@@ -99,4 +101,43 @@ export function figure(term, value, { id = null, hint = null } = {}) {
   return h('div', { class: 'figure', id },
     h('dt', null, term),
     h('dd', null, value, hint ? h('span', { class: 'figure-hint' }, hint) : null));
+}
+
+/**
+ * "Tied to N customer conversations" for a question or a post with
+ * customer_links > 0 (null otherwise). Readers of customer data (admins,
+ * community managers, analysts) can list those conversations (GET
+ * /customer/linked); everyone else sees the count only.
+ */
+export function customerLinksNote(type, id, count, user) {
+  const n = Number(count) || 0;
+  if (n <= 0) return null;
+  const text = `Tied to ${n.toLocaleString()} customer ${n === 1 ? 'conversation' : 'conversations'}`;
+  const box = h('div', { class: 'qa-links customer-links-note small', id: 'customer-links' });
+  if (!canReadCustomers(user)) {
+    box.append(h('p', { class: 'customer-links-text' }, text));
+    return box;
+  }
+  const list = h('ul', { class: 'customer-links-list', id: 'customer-links-list', 'aria-live': 'polite' });
+  const details = h('details', { class: 'customer-links-details' },
+    h('summary', null, text),
+    list);
+  let loaded = false;
+  details.addEventListener('toggle', async () => {
+    if (!details.open || loaded) return;
+    loaded = true;
+    list.append(h('li', { class: 'muted' }, 'Loading…'));
+    try {
+      const r = await api.get(`/customer/linked?${new URLSearchParams({ type, id: String(id), limit: '50' })}`);
+      list.replaceChildren(...(r.items || []).map((c) => h('li', null,
+        h('a', { href: conversationHref(c.id) }, c.subject && c.subject.trim() ? c.subject : `Conversation with ${c.customer}`),
+        h('span', { class: 'muted' }, ` · ${c.customer} on ${c.channel ? c.channel.name : 'a channel'} · ${STATUS_LABELS[c.status] || c.status}`))));
+      if (r.next_cursor) list.append(h('li', null, h('a', { href: link('customers') }, 'More in the inbox')));
+    } catch (err) {
+      loaded = false;
+      list.replaceChildren(h('li', { class: 'field-error' }, `The conversations did not load: ${errorMessage(err)}`));
+    }
+  });
+  box.append(details);
+  return box;
 }

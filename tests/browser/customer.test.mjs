@@ -268,3 +268,207 @@ test('roles: employees see no Customers or Reports and get "No access"; analysts
     await heading(page, 'No access');
   });
 });
+
+/** A community made by `owner` (its manager) and a question in it by `asker`. */
+async function communityWithQuestion(owner, asker, topic) {
+  const slug = `care-${topic}`;
+  const community = (await ok(await api('POST', '/api/v1/communities', {
+    session: owner, json: { slug, name: `Networking ${topic}`, description: 'Routers and links.', visibility: 'open' },
+  }), 201)).community;
+  await ok(await api('POST', `/api/v1/communities/${slug}/members`, { session: asker }), 201).catch(() => {});
+  const question = (await ok(await api('POST', `/api/v1/communities/${slug}/questions`, {
+    session: asker, json: { title: `Why do ${topic} routers drop the line at night?`, body: 'Seen by several customers.', tags: [] },
+  }), 201)).question;
+  return { community, question, slug };
+}
+
+test('a conversation: link a question and a post, unlink, escalate into a community; the question and the post say they are tied', async (t) => {
+  const topic = word();
+  const admin = await withRole('admin', { display_name: 'Ada Admin' });
+  const bob = await withRole('employee', { display_name: 'Bob Builder' });
+  await ok(await api('PATCH', '/api/v1/me', { session: bob.session, json: { department: 'Networking' } }));
+  const { community, question, slug } = await communityWithQuestion(admin.session, bob.session, topic);
+  const post = (await ok(await api('POST', '/api/v1/posts', { session: bob.session, json: { body: `Heads-up: ${topic} firmware 2.1 drops links.` } }), 201)).post;
+  const ch = await ok(await api('POST', '/api/v1/customer/channels', { session: admin.session, json: { name: `Care ${topic}`, kind: 'twitter' } }), 201);
+  await ok(await api('POST', `/api/v1/customer/import?channel=${ch.channel.id}`, { session: admin.session, raw: csv(topic), contentType: 'text/csv' }));
+  const conv = (await ok(await api('GET', `/api/v1/customer/conversations?channel=${ch.channel.id}&q=router`, { session: admin.session }))).items[0];
+
+  await withPage(t, { session: admin.session }, async ({ page }) => {
+    await page.goto(`${BASE}/#/customers/conversations/${conv.id}`);
+    await heading(page, `My ${topic} router ${XSS} keeps dropping`);
+
+    // Link the question, found by words.
+    await page.getByText('Link a question, post or community').click();
+    await page.getByLabel('Kind').selectOption('question');
+    await page.getByLabel('Title words or number').fill(`${topic} routers`);
+    const pick = page.getByRole('button', { name: `Link question “${question.title}”` });
+    await pick.click();
+    await statusText(page, `Linked question “${question.title}”.`);
+    const links = page.locator('#conv-links');
+    const qLink = links.getByRole('link', { name: question.title });
+    assert.equal(await qLink.getAttribute('href'), `#/questions/${question.id}`);
+    await links.getByText('Linked by').waitFor();
+    assert.equal(await links.getByRole('link', { name: 'Ada Admin' }).count(), 1);
+    // The question (asked after the customer wrote) is internal collaboration.
+    assert.equal(await page.locator('#collab-participants dd').textContent(), '1');
+    assert.equal(await page.locator('#collab-departments dd').textContent(), '1');
+    assert.equal(await page.locator('#collab-messages dd').textContent(), '1');
+    assert.notEqual(await page.locator('#collab-first dd').textContent(), 'None yet');
+    assert.equal((await activeElement(page)).id, 'link-q', 'focus back in the search box');
+
+    // Link the post by its number, and the community by name; unlink the community.
+    await page.getByLabel('Kind').selectOption('post');
+    await page.getByLabel('Title words or number').fill(String(post.id));
+    await page.getByRole('button', { name: `Link post “Post number ${post.id}”` }).click();
+    await statusText(page, `Linked post “Post number ${post.id}”.`);
+    await links.getByRole('link', { name: new RegExp(`Heads-up: ${topic}`) }).waitFor();
+    await page.getByLabel('Kind').selectOption('community');
+    await page.getByLabel('Title words or number').fill(`Networking ${topic}`);
+    await page.getByRole('button', { name: `Link community “${community.name}”` }).click();
+    const cLink = links.getByRole('link', { name: community.name });
+    await cLink.waitFor();
+    await page.waitForFunction((href) => document.querySelector(`#conv-links a[href="${href}"]`), `#/communities/${slug}`);
+    await links.getByRole('button', { name: `Unlink community “${community.name}”` }).click();
+    await statusText(page, `Unlinked “${community.name}”.`);
+    assert.equal(await cLink.count(), 0);
+    assert.equal(await links.locator('li').count(), 2);
+
+    // Escalate: the title comes from the subject; a new question quotes the customer.
+    await page.locator(`#escalate-community option[value="${slug}"]`).waitFor({ state: 'attached' });
+    await page.getByLabel('Community', { exact: true }).selectOption(slug);
+    assert.equal(await page.getByLabel('Question title').inputValue(), `My ${topic} router ${XSS} keeps dropping`);
+    await page.getByLabel('What you need from colleagues').fill('Has anyone seen this on the X200?');
+    await page.getByRole('button', { name: 'Escalate' }).click();
+    await statusText(page, 'Escalated to a new question.');
+    const open = page.locator('#escalated-question');
+    assert.equal((await activeElement(page)).id, 'escalated-question');
+    await links.getByText('Escalated by').waitFor();
+    assert.equal(await links.locator('li').count(), 3);
+    assert.equal(await page.locator('main img').count(), 0);
+    await open.click();
+    await heading(page, `My ${topic} router ${XSS} keeps dropping`);
+    const body = await page.locator('.qa-question .qa-body').textContent();
+    assert.ok(body.includes(`My ${topic} router ${XSS} keeps dropping`), `quotes the customer: ${body}`);
+    assert.ok(body.includes('Has anyone seen this on the X200?'), body);
+    assert.equal(await page.locator('main img').count(), 0, 'the quote is text, not markup');
+    // The question says it is tied, and lists the conversation.
+    const note = page.locator('#customer-links');
+    await note.getByText('Tied to 1 customer conversation').click();
+    const back = note.getByRole('link', { name: `My ${topic} router ${XSS} keeps dropping` });
+    assert.equal(await back.getAttribute('href'), `#/customers/conversations/${conv.id}`);
+
+    // The linked question too.
+    await page.goto(`${BASE}/#/questions/${question.id}`);
+    await heading(page, question.title);
+    await page.locator('#customer-links').getByText('Tied to 1 customer conversation').waitFor();
+  });
+
+  // Bob (an employee) sees on his post that it is tied, but no list.
+  await withPage(t, { session: bob.session }, async ({ page }) => {
+    await page.goto(`${BASE}/#/posts/${post.id}`);
+    await heading(page, 'Post by Bob Builder');
+    const note = page.locator('#customer-links');
+    await note.getByText('Tied to 1 customer conversation').waitFor();
+    assert.equal(await note.locator('details, a').count(), 0, 'no way into the conversations');
+  });
+});
+
+/** ISO time `minutes` before now. */
+function ago(minutes) {
+  return new Date(Date.now() - minutes * 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+test('reports: an analyst sees the customer-care table, the hidden small groups in words, the charts and the CSV link', async (t) => {
+  const topic = word();
+  const admin = await withRole('admin');
+  const analyst = await withRole('analyst');
+  // Channel A this week: 12 customers, each answered; 6 of them linked to
+  // a question that five colleagues answered (internal collaboration).
+  const a = await ok(await api('POST', '/api/v1/customer/channels', { session: admin.session, json: { name: `Alpha ${topic}`, kind: 'twitter' } }), 201);
+  const rows = ['tweet_id,author_id,inbound,created_at,text,in_response_to_tweet_id'];
+  for (let i = 0; i < 12; i++) {
+    rows.push(`${100 + i},cust${i}_${topic},True,${ago(180 - i)},"Help ${topic} number ${i}",`);
+    rows.push(`${200 + i},AcmeCare,False,${ago(170 - i * 2)},"On it ${i}",${100 + i}`);
+  }
+  await ok(await api('POST', `/api/v1/customer/import?channel=${a.channel.id}`, { session: admin.session, raw: `${rows.join('\n')}\n`, contentType: 'text/csv' }));
+  // Channel B: two customers only, a group too small to show.
+  const b = await ok(await api('POST', '/api/v1/customer/channels', { session: admin.session, json: { name: `Beta ${topic}`, kind: 'email' } }), 201);
+  await ok(await api('POST', `/api/v1/customer/import?channel=${b.channel.id}`, {
+    session: admin.session, contentType: 'text/csv',
+    raw: `tweet_id,author_id,inbound,created_at,text,in_response_to_tweet_id\n1,x_${topic},1,${ago(90)},"Small ${topic}",\n2,y_${topic},1,${ago(80)},"Small too",\n`,
+  }));
+  const convs = (await ok(await api('GET', `/api/v1/customer/conversations?channel=${a.channel.id}&limit=50`, { session: admin.session }))).items;
+  assert.equal(convs.length, 12);
+  const asker = await withRole('employee');
+  const { question } = await communityWithQuestion(admin.session, asker.session, topic);
+  for (let i = 0; i < 5; i++) {
+    const helper = await withRole('employee');
+    await ok(await api('PATCH', '/api/v1/me', { session: helper.session, json: { department: `Dept ${i % 3}` } }));
+    await ok(await api('POST', `/api/v1/questions/${question.id}/answers`, { session: helper.session, json: { body: `Try firmware ${i}.` } }), 201);
+  }
+  for (const [i, c] of convs.entries()) {
+    if (i < 6) await ok(await api('POST', `/api/v1/customer/conversations/${c.id}/links`, { session: admin.session, json: { type: 'question', id: question.id } }), 201);
+    await ok(await api('POST', `/api/v1/customer/conversations/${c.id}/resolve`, { session: admin.session, json: { first_contact_resolution: i % 2 === 0, csat: 1 + (i % 5) } }));
+  }
+
+  await withPage(t, { session: analyst.session }, async ({ page }) => {
+    await page.goto(`${BASE}/#/home`);
+    await heading(page, /^Welcome/);
+    await page.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'Reports' }).click();
+    await heading(page, 'Reports');
+    await page.locator('#report-status').getByText(/^Weeks from /).waitFor();
+    assert.match(page.url(), /#\/reports\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
+    const table = page.locator('.report-table');
+    const alpha = table.locator(`tbody tr[data-channel="${a.channel.id}"]`);
+    assert.equal(await alpha.count(), 1, 'one week of channel A');
+    assert.equal(await alpha.locator('td').nth(0).textContent(), `Alpha ${topic} (Twitter)`);
+    assert.equal(await alpha.locator('td').nth(1).textContent(), '12');
+    assert.equal(await alpha.locator('td').nth(3).textContent(), '50%', 'FCR rate');
+    assert.equal(await table.locator(`tbody tr[data-channel="${b.channel.id}"]`).count(), 0, 'the small group is not shown');
+    assert.match(await page.locator('#report-other').textContent(), /^Other\d+ small groups? hidden to protect privacy/);
+    assert.match(await page.locator('#report-privacy').textContent(), /small groups? hidden to protect privacy/);
+    assert.equal(await page.getByText('Beta').count(), 0);
+
+    // Charts: drawn on canvases with a name and a table of their numbers.
+    for (const id of ['chart-conversations', 'chart-quality', 'chart-comparison', 'chart-first-response']) {
+      const canvas = page.locator(`#${id}`);
+      assert.equal(await canvas.getAttribute('role'), 'img');
+      const described = await canvas.getAttribute('aria-describedby');
+      assert.equal(await page.locator(`#${described}`).evaluate((el) => el.tagName), 'TABLE');
+      await page.waitForFunction((cid) => {
+        const c = document.getElementById(cid);
+        if (!c || !c.width || !c.height) return false;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4) if (d[i]) return true;
+        return false;
+      }, id);
+    }
+    assert.match(await page.locator('#correlation-note').textContent(), /^Correlation, not cause/);
+    if (process.env.PARLEY_SHOTS) await page.screenshot({ path: `${process.env.PARLEY_SHOTS}/report.png`, fullPage: true });
+
+    // The CSV download: same range, the session's cookie is enough.
+    const csvLink = page.getByRole('link', { name: 'Download CSV' });
+    const href = await csvLink.getAttribute('href');
+    assert.match(href, /^\/api\/v1\/reports\/customer-care\?from=.*&to=.*&format=csv$/);
+    assert.match(await csvLink.getAttribute('download'), /^customer-care-.*\.csv$/);
+    const got = await page.evaluate(async (u) => {
+      const r = await fetch(u);
+      return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+    }, href);
+    assert.equal(got.status, 200);
+    assert.match(got.type, /^text\/csv/);
+    assert.ok(got.text.includes(`Alpha ${topic}`));
+    assert.ok(!got.text.includes(`Beta ${topic}`));
+
+    // Another range: the form's dates go to the address; a reversed one is refused here.
+    await page.getByLabel('From').fill('2017-10-30');
+    await page.getByLabel('To').fill('2017-10-01');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByText('The last day comes after the first.').waitFor();
+    await page.getByLabel('To').fill('2017-11-05');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/from=2017-10-30&to=2017-11-05/);
+    await page.locator('#report-status').getByText(/^Weeks from /).waitFor();
+    assert.equal(await table.locator(`tbody tr[data-channel="${a.channel.id}"]`).count(), 0);
+  });
+});

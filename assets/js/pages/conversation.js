@@ -119,12 +119,15 @@ export async function render({ root, params, user, announce, isCurrent, navigate
     linksBox.append(h('ul', { class: 'link-list', 'aria-label': 'Linked items' }, links.map(linkItem)));
   }
   function linkItem(l) {
-    const href = linkTargetHref(l);
-    const title = l.title || `${typeLabel(l.type)} ${l.id}`;
+    const gone = l.available === false;
+    const href = gone ? null : linkTargetHref(l);
+    const title = l.title || (gone ? `${typeLabel(l.type)} ${l.id} (no longer available)` : `${typeLabel(l.type)} ${l.id}`);
+    const titleEl = href ? h('a', { href, class: 'link-title' }, title) : h('span', { class: 'link-title' }, title);
+    if (l.type === 'community' && !gone && !l.slug) communityAddress(l, titleEl);
     const item = h('li', { class: 'link-item', dataset: { type: l.type, id: String(l.id) } },
       h('span', { class: 'badge link-type' }, typeLabel(l.type)),
       h('div', { class: 'link-main' },
-        href ? h('a', { href, class: 'link-title' }, title) : h('span', { class: 'link-title' }, title),
+        titleEl,
         h('p', { class: 'muted small link-meta' },
           l.via === 'escalation' ? 'Escalated by ' : 'Linked by ',
           l.linked_by ? h('a', { href: profileHref(l.linked_by.handle) }, l.linked_by.display_name) : 'someone',
@@ -149,6 +152,18 @@ export async function render({ root, params, user, announce, isCurrent, navigate
       item.append(unlink);
     }
     return item;
+  }
+
+  /** A link names a community by id; its page is at its slug, found by
+   *  its name among the communities. */
+  async function communityAddress(l, a) {
+    try {
+      const r = await api.get(`/communities?${new URLSearchParams({ q: l.title || '', limit: '50' })}`);
+      const c = (r.items || []).find((x) => x.id === l.id);
+      if (c && a.isConnected) a.setAttribute('href', communityHref(c.slug));
+    } catch {
+      // The link still leads to the list of communities.
+    }
   }
 
   /* ---- Collaboration --------------------------------------------------- */
@@ -223,7 +238,7 @@ export async function render({ root, params, user, announce, isCurrent, navigate
     const form = h('form', { class: 'stack link-form', id: 'link-form', role: 'search', 'aria-label': 'Find something to link' },
       alert,
       h('div', { class: 'field' }, h('label', { for: 'link-type' }, 'Kind'), type),
-      h('div', { class: 'field' }, h('label', { for: 'link-q' }, 'Find'), q,
+      h('div', { class: 'field' }, h('label', { for: 'link-q' }, 'Title words or number'), q,
         h('p', { class: 'field-hint', id: 'link-q-hint' }, 'Type words and pick a match, or type a number to link that item directly.')),
       actions(h('button', { type: 'submit', class: 'btn btn-secondary' }, 'Search')),
       status,
@@ -320,11 +335,11 @@ export async function render({ root, params, user, announce, isCurrent, navigate
         h('label', { for: 'escalate-community' }, 'Community'), community,
         h('p', { class: 'field-error', id: 'escalate-community-error' })),
       field({
-        name: 'title', id: 'escalate-title', label: 'Question title', required: true,
+        name: 'title', id: 'escalate-question-title', label: 'Question title', required: true,
         value: subjectOf(conv).slice(0, TITLE_MAX), attrs: { maxlength: String(TITLE_MAX) },
       }),
       field({
-        name: 'body', id: 'escalate-body', label: 'What you need from colleagues', multiline: true, rows: 3, optional: true,
+        name: 'body', id: 'escalate-question-body', label: 'What you need from colleagues', multiline: true, rows: 3, optional: true,
         hint: 'The customer’s words are quoted in the question for you.', attrs: { maxlength: String(BODY_MAX) },
       }),
       actions(submitButton('Escalate', { busyText: 'Escalating…' })));

@@ -5,6 +5,7 @@ import { h, pageHeader, link } from '../dom.js';
 import { api } from '../api.js';
 import { postCard, composer } from '../post.js';
 import { errorMessage } from '../forms.js';
+import { customerLinksNote } from '../customer.js';
 
 function notFound(root, message) {
   root.append(
@@ -12,7 +13,7 @@ function notFound(root, message) {
     h('p', null, h('a', { href: link('home') }, 'Back to your timeline')));
 }
 
-export async function render({ root, params, navigate, announce, isCurrent }) {
+export async function render({ root, params, user, navigate, announce, isCurrent }) {
   const id = params.id;
   if (!/^[1-9][0-9]{0,17}$/.test(id)) {
     notFound(root, 'There is no post at this address.');
@@ -165,7 +166,8 @@ export async function render({ root, params, navigate, announce, isCurrent }) {
     pageHeader(`${post.reply_to ? 'Reply' : 'Post'} by ${post.author.display_name}`, null,
       up.length ? h('nav', { class: 'thread-up', 'aria-label': 'Conversation' }, up) : null),
     h('div', { class: 'thread-layout' },
-      h('div', { class: 'card card-flush' }, main),
+      h('div', { class: 'card card-flush' }, main,
+        customerLinksNote('post', post.id, post.customer_links, user)),
       h('section', { class: 'card', 'aria-labelledby': 'replies-title' },
         h('h2', { id: 'replies-title', class: 'card-title' }, replyCount),
         post.deleted ? null : rootComposer.form,

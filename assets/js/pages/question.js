@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { errorMessage } from '../forms.js';
 import { textComposer } from '../post.js';
 import { icon } from '../icons.js';
+import { customerLinksNote } from '../customer.js';
 import { plural, qaBody, tagChips, byline, voteControl, communityHref, BODY_MAX } from '../qa.js';
 
 // Besides the asker and the community's managers, admins may accept.
@@ -71,9 +72,7 @@ export async function render({ root, params, query, user, announce, isCurrent, n
       byline(question.author, question.created_at, 'Asked by'),
       qaBody(question.body),
       tagChips(question.tags, { hrefFor: (t) => communityHref(question.community, `?tag=${encodeURIComponent(t)}`) }),
-      links > 0
-        ? h('p', { class: 'qa-links small', id: 'customer-links' }, `Linked to ${plural(links, 'customer conversation', 'customer conversations')}`)
-        : null));
+      customerLinksNote('question', question.id, links, user)));
 
   /* ---- Answers -------------------------------------------------------- */
   const answersTitle = h('h2', { class: 'section-title', id: 'answers-title' });
