@@ -70,34 +70,41 @@ LANGUAGE sql STABLE AS $$
         THEN extract(epoch FROM v.resolved_at - v.opened_at) / 60 END
         AS resolution,
       l.n > 0 AS linked, l.escalations > 0 AS escalated,
-      coalesce(k.internal_participants, 0) AS participants,
-      coalesce(k.departments, 0) AS departments,
-      coalesce(k.internal_messages, 0) > 0 AS collaborated,
       p_shown IS NULL OR coalesce(s.collaboration, false) AS collab_ok,
-      p_shown IS NULL OR coalesce(s.comparison, false) AS compare_ok
+      p_shown IS NULL OR coalesce(s.comparison, false) AS compare_ok,
+      -- The grouping keys: channel and week, or one constant group for
+      -- the summary (not NULL, so that the joins below can hash).
+      CASE WHEN p_shown IS NULL THEN v.channel_id ELSE 0 END AS g_channel,
+      CASE WHEN p_shown IS NULL THEN
+        date_trunc('week', v.opened_at AT TIME ZONE 'UTC')::date
+        ELSE date '1970-01-01' END AS g_week
     FROM customer_conversations v
     LEFT JOIN shown s ON s.channel = v.channel_id
       AND s.week = date_trunc('week', v.opened_at AT TIME ZONE 'UTC')::date
     CROSS JOIN LATERAL (SELECT count(*) AS n,
         count(*) FILTER (WHERE cl.via = 'escalation') AS escalations
       FROM customer_links cl WHERE cl.conversation_id = v.id) l
-    -- Collaboration only for linked conversations (the others have none);
-    -- the filter inside keeps the function from running at all for them.
-    LEFT JOIN LATERAL (SELECT * FROM customer_collaboration(v.id)
-      WHERE l.n > 0) k ON true
     WHERE v.opened_at >= p_from AND v.opened_at < p_to
       AND (p_shown IS NULL OR s.channel IS NOT NULL)),
+  -- Collaboration only for linked conversations: the others have none,
+  -- and most conversations are not linked.
+  collab AS MATERIALIZED (
+    SELECT c.id, k.internal_participants, k.departments, k.internal_messages
+    FROM conv c CROSS JOIN LATERAL customer_collaboration(c.id) k
+    WHERE c.linked),
   keyed AS (
     SELECT c.*,
-      CASE WHEN p_shown IS NULL THEN c.channel_id END AS g_channel,
-      CASE WHEN p_shown IS NULL THEN c.week END AS g_week
-    FROM conv c),
+      coalesce(x.internal_participants, 0) AS participants,
+      coalesce(x.departments, 0) AS departments,
+      coalesce(x.internal_messages, 0) > 0 AS collaborated
+    FROM conv c LEFT JOIN collab x ON x.id = c.id),
   people AS (
     SELECT k.g_channel, k.g_week, count(DISTINCT m.author_id) AS n
     FROM keyed k CROSS JOIN LATERAL customer_internal_messages(k.id) m
     WHERE k.linked AND k.collab_ok
     GROUP BY k.g_channel, k.g_week)
-  SELECT k.g_channel, h.name, h.kind, k.g_week,
+  SELECT nullif(k.g_channel, 0), h.name, h.kind,
+    CASE WHEN p_shown IS NULL THEN k.g_week END,
     count(*)::integer,
     count(DISTINCT (k.channel_id, k.customer))
       FILTER (WHERE k.customer IS NOT NULL)::integer,
@@ -135,8 +142,7 @@ LANGUAGE sql STABLE AS $$
     count(k.csat) FILTER (WHERE k.compare_ok AND NOT k.collaborated)::integer
   FROM keyed k
   LEFT JOIN customer_channels h ON h.id = k.g_channel
-  LEFT JOIN people p ON p.g_channel IS NOT DISTINCT FROM k.g_channel
-    AND p.g_week IS NOT DISTINCT FROM k.g_week
+  LEFT JOIN people p ON p.g_channel = k.g_channel AND p.g_week = k.g_week
   GROUP BY k.g_channel, h.name, h.kind, k.g_week
   ORDER BY k.g_week, k.g_channel
 $$;
