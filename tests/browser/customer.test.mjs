@@ -312,6 +312,7 @@ test('a conversation: link a question and a post, unlink, escalate into a commun
     // The question (asked after the customer wrote) is internal collaboration.
     assert.equal(await page.locator('#collab-participants dd').textContent(), '1');
     assert.equal(await page.locator('#collab-departments dd').textContent(), '1');
+    assert.equal(await page.locator('#collab-department-names').textContent(), 'Department: Networking');
     assert.equal(await page.locator('#collab-messages dd').textContent(), '1');
     assert.notEqual(await page.locator('#collab-first dd').textContent(), 'None yet');
     assert.equal((await activeElement(page)).id, 'link-q', 'focus back in the search box');

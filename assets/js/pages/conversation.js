@@ -168,7 +168,10 @@ export async function render({ root, params, user, announce, isCurrent, navigate
 
   /* ---- Collaboration --------------------------------------------------- */
   const collab = h('dl', { class: 'figures figures-compact', id: 'conv-collaboration', 'aria-labelledby': 'collab-title' });
-  function drawCollaboration(c = {}) {
+  const deptNames = h('p', { class: 'small', id: 'collab-department-names' });
+  function drawCollaboration(c = {}, names = []) {
+    deptNames.hidden = !names.length;
+    deptNames.textContent = names.length ? `${names.length === 1 ? 'Department' : 'Departments'}: ${names.join(', ')}` : '';
     clear(collab).append(
       figure('Internal participants', String(c.internal_participants ?? 0), { id: 'collab-participants' }),
       figure('Departments', String(c.departments ?? 0), { id: 'collab-departments' }),
@@ -396,7 +399,7 @@ export async function render({ root, params, user, announce, isCurrent, navigate
       conv = r.conversation;
       drawFigures();
       drawLinks(r.links || []);
-      drawCollaboration(r.collaboration);
+      drawCollaboration(r.collaboration, r.department_names || []);
     } catch (err) {
       announce(`The conversation did not refresh: ${errorMessage(err)}`, 'error');
     }
@@ -404,7 +407,7 @@ export async function render({ root, params, user, announce, isCurrent, navigate
 
   drawFigures();
   drawLinks(data.links || []);
-  drawCollaboration(data.collaboration);
+  drawCollaboration(data.collaboration, data.department_names || []);
 
   const side = [
     h('section', { class: 'card', 'aria-labelledby': 'links-title' },
@@ -416,6 +419,7 @@ export async function render({ root, params, user, announce, isCurrent, navigate
     h('section', { class: 'card', 'aria-labelledby': 'collab-title' },
       h('h2', { class: 'card-title', id: 'collab-title' }, 'Collaboration it drew'),
       collab,
+      deptNames,
       h('p', { class: 'muted small' }, 'Colleagues who wrote in the linked posts and questions after the customer’s first message, their departments, and how soon the first one did.')),
   ];
   if (mayAct) {
