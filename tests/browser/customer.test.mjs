@@ -346,6 +346,7 @@ test('a conversation: link a question and a post, unlink, escalate into a commun
     await links.getByText('Escalated by').waitFor();
     assert.equal(await links.locator('li').count(), 3);
     assert.equal(await page.locator('main img').count(), 0);
+    if (process.env.PARLEY_SHOTS) await page.screenshot({ path: `${process.env.PARLEY_SHOTS}/linked.png`, fullPage: true });
     await open.click();
     await heading(page, `My ${topic} router ${XSS} keeps dropping`);
     const body = await page.locator('.qa-question .qa-body').textContent();
@@ -356,6 +357,7 @@ test('a conversation: link a question and a post, unlink, escalate into a commun
     const note = page.locator('#customer-links');
     await note.getByText('Tied to 1 customer conversation').click();
     const back = note.getByRole('link', { name: `My ${topic} router ${XSS} keeps dropping` });
+    if (process.env.PARLEY_SHOTS) await page.screenshot({ path: `${process.env.PARLEY_SHOTS}/question.png`, fullPage: true });
     assert.equal(await back.getAttribute('href'), `#/customers/conversations/${conv.id}`);
 
     // The linked question too.
