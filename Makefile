@@ -17,7 +17,7 @@ SRCS      := $(wildcard app/*.c)
 OBJS      := $(SRCS:app/%.c=build/%.o)
 PURE      := app/validate.c app/strbuf.c app/qs.c app/secret.c app/errors.c app/text.c \
              app/ldif.c app/rank.c app/urlnorm.c app/htmltext.c app/netscape.c app/sedump.c \
-             app/csv.c app/quote.c app/kanon.c
+             app/sedump_rows.c app/sedump_html.c app/csv.c app/quote.c app/kanon.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -76,8 +76,10 @@ import-ldif: build/ldif2json
 	psql -X -q -h 127.0.0.1 -p "$$port" -U postgres -d "$$db" -f -
 
 # The Stack Exchange dump importer behind `make import-stackexchange`
-# (app/sedump.c and the pure text helpers, expat, libpq; no Kore).
-SE_IMPORT_SRCS := tools/se_import.c app/sedump.c app/text.c app/validate.c
+# (app/sedump*.c and the pure text helpers, expat, libpq; no Kore).
+SE_IMPORT_SRCS := tools/se_import.c app/sedump.c app/sedump_rows.c \
+                  app/sedump_html.c app/text.c app/validate.c app/strbuf.c \
+                  app/htmltext.c
 build/se_import: $(SE_IMPORT_SRCS) app/parley.h
 	@mkdir -p $(@D)
 	@echo "  CC      $@"

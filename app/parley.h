@@ -280,9 +280,7 @@ struct rank_evidence {
 int	rank_why(const struct rank_evidence *, const char *topic,
 	    const char *skill, char *out, size_t outlen);
 
-/* ---- sedump.c: Stack Exchange data dumps, row by row (no Kore) -------- */
-
-#include <stdio.h>
+/* ---- sedump_rows.c: Stack Exchange dump rows as COPY lines (no Kore) -- */
 
 #define SEDUMP_TAGS_MAX		16	/* tags kept per question */
 #define SEDUMP_TAG_MAX		64	/* bytes of one tag */
@@ -291,29 +289,13 @@ int	rank_why(const struct rank_evidence *, const char *topic,
 #define SEDUMP_NAME_MAX		100	/* code points (users.display_name) */
 #define SEDUMP_DATE_LEN		32	/* "YYYY-MM-DD HH:MM:SS.ffffff+00" */
 
-/* A growable byte string; failed is set (and sticks) when memory runs out
- * or it would pass 1 GiB. data is malloc'd, NUL-terminated once non-NULL. */
-struct sedump_buf {
-	char	*data;
-	size_t	 len, cap;
-	int	 failed;
-};
-void	sedump_buf_add(struct sedump_buf *, const char *s, size_t n);
-void	sedump_buf_free(struct sedump_buf *);
 /* Appends s[0..n) as one field of PostgreSQL's COPY text format (\N when
  * s is NULL); backslash, tab, newline and carriage return are escaped. */
-void	sedump_buf_copy_field(struct sedump_buf *, const char *s, size_t n);
+void	sedump_copy_field(struct strbuf *, const char *s, size_t n);
 
-/* Stack Exchange post HTML as plain text: tags dropped, entities decoded,
- * paragraphs and list items on their own lines, code blocks kept verbatim,
- * inline code in backticks, links as "text (url)". The result is valid
- * UTF-8 without control characters other than '\n' and '\t' (invalid input
- * bytes become U+FFFD), trimmed, and owned by the caller (free()); NULL only
- * when out of memory. */
-char	*sedump_html_to_text(const char *html, size_t len);
 /* One line of plain text (titles, names): whitespace runs made one space,
  * controls dropped, trimmed, cut to max code points. Appends to b. */
-void	sedump_oneline(struct sedump_buf *b, const char *s, size_t max);
+void	sedump_oneline(struct strbuf *b, const char *s, size_t max);
 /* Cuts the NUL-terminated s in place to at most max code points (on a code
  * point boundary); returns its new length in bytes. */
 size_t	sedump_utf8_cut(char *s, size_t max);
@@ -344,12 +326,26 @@ enum { SEDUMP_REJECT = -1, SEDUMP_SKIP = 0, SEDUMP_QUESTION, SEDUMP_ANSWER,
  *          body, html, tags, score, created_at, edited_at
  *   users: id, display_name, location, created_at
  *   votes: post_id, vote_type (1 accepted, 2 up, 3 down) */
-int	sedump_post_line(struct sedump_buf *b, const char **attrs,
+int	sedump_post_line(struct strbuf *b, const char **attrs,
 	    const char **why);
-int	sedump_user_line(struct sedump_buf *b, const char **attrs,
+int	sedump_user_line(struct strbuf *b, const char **attrs,
 	    const char **why);
-int	sedump_vote_line(struct sedump_buf *b, const char **attrs,
+int	sedump_vote_line(struct strbuf *b, const char **attrs,
 	    const char **why);
+
+/* ---- sedump_html.c: Stack Exchange post HTML as text (no Kore) -------- */
+
+/* Stack Exchange post HTML as plain text: tags dropped, entities decoded,
+ * paragraphs and list items on their own lines, code blocks kept verbatim,
+ * inline code in backticks, links as "text (url)". The result is valid
+ * UTF-8 without control characters other than '\n' and '\t' (invalid input
+ * bytes become U+FFFD), trimmed, and owned by the caller (free()); NULL only
+ * when out of memory. */
+char	*sedump_html_to_text(const char *html, size_t len);
+
+/* ---- sedump.c: Stack Exchange dump files, row by row (no Kore) -------- */
+
+#include <stdio.h>
 
 /* Streams one dump file through expat in 64 KiB reads, calling row() for
  * every <row> directly under the root element, whose name must be root.

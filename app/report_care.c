@@ -387,12 +387,12 @@ care_summary(struct ctx *c, const struct care_query *q, json_t *shown,
 
 /* A CSV column: its header and where its value is in a row object (up to
  * three nested keys; NULL ends the path). */
-struct csv_column {
+struct care_column {
 	const char	*name;
 	const char	*path[3];
 };
 
-static const struct csv_column CSV_COLUMNS[] = {
+static const struct care_column CARE_COLUMNS[] = {
 	{ "channel_id", { "channel", "id", NULL } },
 	{ "channel", { "channel", "name", NULL } },
 	{ "channel_kind", { "channel", "kind", NULL } },
@@ -441,12 +441,12 @@ static const struct csv_column CSV_COLUMNS[] = {
 	{ "without_csat_responses",
 	    { "comparison", "without_collaboration", "csat_responses" } },
 };
-#define CSV_NCOLUMNS	(sizeof(CSV_COLUMNS) / sizeof(CSV_COLUMNS[0]))
+#define CARE_NCOLUMNS	(sizeof(CARE_COLUMNS) / sizeof(CARE_COLUMNS[0]))
 
 /* Appends one cell: text through kanon_csv_cell (quoting, and the formula
  * guard: channel names are user input), numbers plain, null empty. */
 static void
-csv_cell(struct kore_buf *b, const json_t *v)
+care_csv_cell(struct kore_buf *b, const json_t *v)
 {
 	char	 cell[1024], *big;
 	size_t	 n;
@@ -477,7 +477,7 @@ csv_cell(struct kore_buf *b, const json_t *v)
 
 /* One row: row_type, the columns read from obj (NULL: all empty), note. */
 static void
-csv_row(struct kore_buf *b, const char *type, const json_t *obj,
+care_csv_row(struct kore_buf *b, const char *type, const json_t *obj,
     const char *note)
 {
 	const json_t	*v;
@@ -485,16 +485,16 @@ csv_row(struct kore_buf *b, const char *type, const json_t *obj,
 	size_t		 i, j;
 
 	kore_buf_appendf(b, "%s", type);
-	for (i = 0; i < CSV_NCOLUMNS; i++) {
+	for (i = 0; i < CARE_NCOLUMNS; i++) {
 		kore_buf_append(b, ",", 1);
 		v = obj;
-		for (j = 0; j < 3 && CSV_COLUMNS[i].path[j] != NULL && v; j++)
-			v = json_object_get(v, CSV_COLUMNS[i].path[j]);
-		csv_cell(b, v);
+		for (j = 0; j < 3 && CARE_COLUMNS[i].path[j] != NULL && v; j++)
+			v = json_object_get(v, CARE_COLUMNS[i].path[j]);
+		care_csv_cell(b, v);
 	}
 	kore_buf_append(b, ",", 1);
 	if (note != NULL && (s = json_string(note)) != NULL) {
-		csv_cell(b, s);
+		care_csv_cell(b, s);
 		json_decref(s);
 	}
 	kore_buf_append(b, "\r\n", 2);
@@ -510,19 +510,19 @@ care_csv(const struct care_query *q, json_t *report)
 
 	b = kore_buf_alloc(4096);
 	kore_buf_appendf(b, "row_type");
-	for (i = 0; i < CSV_NCOLUMNS; i++)
-		kore_buf_appendf(b, ",%s", CSV_COLUMNS[i].name);
+	for (i = 0; i < CARE_NCOLUMNS; i++)
+		kore_buf_appendf(b, ",%s", CARE_COLUMNS[i].name);
 	kore_buf_appendf(b, ",note\r\n");
 	json_array_foreach(json_object_get(report, "groups"), i, g)
-		csv_row(b, "group", g, NULL);
-	csv_row(b, "other", json_object_get(report, "other"), NULL);
-	csv_row(b, "summary", json_object_get(report, "summary"), NULL);
+		care_csv_row(b, "group", g, NULL);
+	care_csv_row(b, "other", json_object_get(report, "other"), NULL);
+	care_csv_row(b, "summary", json_object_get(report, "summary"), NULL);
 	(void)snprintf(range, sizeof(range), "range %s to %s (whole ISO weeks, "
 	    "UTC; asked %s to %s); groups of fewer than %d customers are "
 	    "folded into other", q->from, q->to, q->asked_from, q->asked_to,
 	    q->k);
-	csv_row(b, "note", NULL, range);
-	csv_row(b, "note", NULL, COMPARISON_NOTE);
+	care_csv_row(b, "note", NULL, range);
+	care_csv_row(b, "note", NULL, COMPARISON_NOTE);
 	return (b);
 }
 

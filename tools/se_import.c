@@ -32,7 +32,7 @@
 #define SE_BATCH	(256 * 1024)	/* bytes of COPY data per send */
 #define SE_WARN_MAX	10		/* rejected rows shown per file */
 
-typedef int	(*se_line_fn)(struct sedump_buf *, const char **,
+typedef int	(*se_line_fn)(struct strbuf *, const char **,
 		    const char **);
 
 struct se_source {
@@ -65,7 +65,7 @@ static const struct se_source	se_sources[] = {
 struct se_import {
 	PGconn			*conn;
 	const struct se_source	*src;
-	struct sedump_buf	 batch;
+	struct strbuf		 batch;
 	unsigned long		 kinds[SEDUMP_VOTE + 1];
 	unsigned long		 rejected;
 	int			 quiet;
@@ -128,7 +128,7 @@ se_send(struct se_import *im, int force)
 	if (PQputCopyData(im->conn, im->batch.data, (int)im->batch.len) != 1)
 		return (se_fail("%s: sending to PostgreSQL: %s", im->src->file,
 		    PQerrorMessage(im->conn)));
-	im->batch.len = 0;
+	strbuf_reset(&im->batch);
 	return (0);
 }
 
@@ -231,7 +231,7 @@ se_load(struct se_import *im, const struct se_source *src, FILE *f,
 	memset(im->kinds, 0, sizeof(im->kinds));
 	im->rejected = 0;
 	im->src = src;
-	im->batch.len = 0;
+	strbuf_reset(&im->batch);
 	s.name = src->file;
 	s.root = src->root;
 	s.row = se_row;
@@ -445,6 +445,6 @@ out:
 	for (i = 0; i < SE_NSOURCES; i++)
 		if (files[i] != NULL)
 			fclose(files[i]);
-	sedump_buf_free(&im.batch);
+	strbuf_free(&im.batch);
 	return (ret);
 }

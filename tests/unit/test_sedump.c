@@ -1,4 +1,4 @@
-/* Unit tests for app/sedump.c: Stack Exchange HTML to text (structure,
+/* Unit tests for app/sedump*.c: Stack Exchange HTML to text (structure,
  * code, links, entities, hostile and broken markup), one-line fields,
  * tags, dump times, integers, COPY escaping, the row-to-COPY-line
  * converters, and the streaming reader (progress, malformed XML with its
@@ -143,7 +143,7 @@ static void
 test_html(void)
 {
 	size_t		 i;
-	struct sedump_buf b;
+	struct strbuf b;
 	char		 big[64];
 	const char	*t;
 
@@ -165,30 +165,30 @@ test_html(void)
 	/* 40 nested lists and quotes: bounded depth, no crash. */
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < 40; i++)
-		sedump_buf_add(&b, "<ul><li><blockquote>", 20);
-	sedump_buf_add(&b, "deep", 4);
+		strbuf_add(&b, "<ul><li><blockquote>", 20);
+	strbuf_add(&b, "deep", 4);
 	t = h2t(b.data);
 	check(strstr(t, "deep") != NULL && strstr(t, ">>>>>>>>>") == NULL,
 	    "html: deep nesting is bounded (quotes at most 8 deep)");
-	sedump_buf_free(&b);
+	strbuf_free(&b);
 
 	/* A megabyte of paragraphs converts (and stays valid UTF-8). */
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < 20000; i++) {
 		snprintf(big, sizeof(big), "<p>para %zu &eacute;</p>\n", i);
-		sedump_buf_add(&b, big, strlen(big));
+		strbuf_add(&b, big, strlen(big));
 	}
 	t = h2t(b.data);
 	check(strncmp(t, "para 0 \xc3\xa9\n\npara 1", 17) == 0 &&
 	    utf8_valid(t, strlen(t)) && strstr(t, "para 19999 \xc3\xa9") != NULL,
 	    "html: a large body converts completely");
-	sedump_buf_free(&b);
+	strbuf_free(&b);
 }
 
 static int
 oneline_is(const char *s, size_t max, const char *want)
 {
-	struct sedump_buf	b;
+	struct strbuf		b;
 	int			r;
 
 	memset(&b, 0, sizeof(b));
@@ -197,7 +197,7 @@ oneline_is(const char *s, size_t max, const char *want)
 	if (!r)
 		printf("# oneline [%s] -> [%s], want [%s]\n", s,
 		    b.data ? b.data : "(null)", want);
-	sedump_buf_free(&b);
+	strbuf_free(&b);
 	return (r);
 }
 
@@ -331,22 +331,22 @@ test_ints(void)
 static void
 test_copy_field(void)
 {
-	struct sedump_buf	b;
+	struct strbuf	b;
 
 	memset(&b, 0, sizeof(b));
-	sedump_buf_copy_field(&b, "a\\b\tc\nd\re", 9);
+	sedump_copy_field(&b, "a\\b\tc\nd\re", 9);
 	check(strcmp(b.data, "a\\\\b\\tc\\nd\\re") == 0,
 	    "copy: backslash, tab, newline, CR escaped");
 	b.len = 0;
-	sedump_buf_copy_field(&b, NULL, 0);
+	sedump_copy_field(&b, NULL, 0);
 	check(strcmp(b.data, "\\N") == 0, "copy: NULL is \\N");
-	sedump_buf_free(&b);
+	strbuf_free(&b);
 }
 
 /* Converts one row (NULL-terminated name/value pairs) with fn. */
 static int
-line_of(int (*fn)(struct sedump_buf *, const char **, const char **),
-    const char **attrs, struct sedump_buf *b, const char **why)
+line_of(int (*fn)(struct strbuf *, const char **, const char **),
+    const char **attrs, struct strbuf *b, const char **why)
 {
 	b->len = 0;
 	if (b->data)
@@ -358,7 +358,7 @@ line_of(int (*fn)(struct sedump_buf *, const char **, const char **),
 static void
 test_post_lines(void)
 {
-	struct sedump_buf	 b;
+	struct strbuf		 b;
 	const char		*why;
 	const char *q[] = { "Id", "11", "PostTypeId", "1", "AcceptedAnswerId",
 	    "10", "CreationDate", "2011-10-11T21:51:55.050", "Score", "3",
@@ -404,13 +404,13 @@ test_post_lines(void)
 	    strncmp(b.data, "16\t1\t\\N\t\\N\t\\N\t\\N\t(untitled)\t(no text)\t"
 	    "(no text)\t{}\t0\t", 44) == 0,
 	    "post: no title, body, tags or score get defaults");
-	sedump_buf_free(&b);
+	strbuf_free(&b);
 }
 
 static void
 test_user_vote_lines(void)
 {
-	struct sedump_buf	 b;
+	struct strbuf		 b;
 	const char		*why;
 	const char *u[] = { "Id", "-1", "DisplayName", " Com\tmunity ",
 	    "Location", "on the\nserver farm", "CreationDate",
@@ -436,7 +436,7 @@ test_user_vote_lines(void)
 	    b.len == 0, "vote: favourites and others skipped");
 	check(line_of(sedump_vote_line, nopost, &b, &why) == SEDUMP_REJECT,
 	    "vote: no PostId is rejected");
-	sedump_buf_free(&b);
+	strbuf_free(&b);
 }
 
 struct seen {
@@ -581,7 +581,7 @@ static int
 convert_row(struct sedump_stream *s, const char **attrs)
 {
 	unsigned long	*kinds = s->arg;
-	struct sedump_buf b;
+	struct strbuf b;
 	const char	*why;
 	int		 k;
 
@@ -593,7 +593,7 @@ convert_row(struct sedump_stream *s, const char **attrs)
 		kinds[0]++;	/* bad */
 	else
 		kinds[k == SEDUMP_SKIP ? 3 : k]++;
-	sedump_buf_free(&b);
+	strbuf_free(&b);
 	return (0);
 }
 
