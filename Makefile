@@ -17,7 +17,7 @@ SRCS      := $(wildcard app/*.c)
 OBJS      := $(SRCS:app/%.c=build/%.o)
 PURE      := app/validate.c app/strbuf.c app/qs.c app/secret.c app/errors.c app/text.c \
              app/ldif.c app/rank.c app/urlnorm.c app/htmltext.c app/netscape.c app/sedump.c \
-             app/sedump_rows.c app/sedump_html.c app/csv.c app/quote.c app/kanon.c
+             app/sedump_rows.c app/sedump_html.c app/csv.c app/quote.c app/kanon.c app/graph.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -24,7 +24,12 @@ static const char SQL_PROFILE_UPDATE[] =
     "title = coalesce($3, title), department = coalesce($4, department), "
     "location = coalesce($5, location), bio = coalesce($6, bio), "
     "manager_id = CASE WHEN $7::bool THEN $8::bigint ELSE manager_id END, "
+    "analytics_opt_out = coalesce($9::bool, analytics_opt_out), "
     "updated_at = now() WHERE id = $1";
+/* Opting out of person-level analytics (sql/0015_reports.sql): the
+ * collaboration reports then leave the person out entirely. */
+static const char SQL_OPT_OUT[] =
+    "SELECT analytics_opt_out FROM users WHERE id = $1";
 static const char SQL_SKILLS_CLEAR[] =
     "DELETE FROM user_skills WHERE user_id = $1";
 /* Keeps the first spelling of each skill, in the order given. */
@@ -50,11 +55,20 @@ static const char SQL_TOKEN_REVOKE[] =
 static int
 me_get(struct ctx *c)
 {
-	json_t	*user;
-	int	 status;
+	json_t		*user;
+	char		 me[24];
+	const char	*p[1] = { me };
+	int		 status;
 
 	if ((status = user_load(c, c->me.id, 1, &user)) != HTTP_STATUS_OK)
 		return (status);
+	(void)snprintf(me, sizeof(me), "%lld", (long long)c->me.id);
+	if ((status = db_query(c, SQL_OPT_OUT, 1, p)) != HTTP_STATUS_OK) {
+		json_decref(user);
+		return (status);
+	}
+	json_object_set_new(user, "analytics_opt_out",
+	    json_boolean(db_rows(c) == 1 && db_bool(c, 0, 0)));
 	/* A bearer token has no CSRF token; the field is then null. */
 	c->out = json_pack("{s:o, s:s?}", "user", user, "csrf_token",
 	    c->me.via_cookie ? c->me.csrf : NULL);
@@ -126,10 +140,11 @@ static int
 me_patch(struct ctx *c)
 {
 	static const char *const allowed[] = { "display_name", "title",
-	    "department", "location", "bio", "skills", "manager", NULL };
-	const char	*p[8];
+	    "department", "location", "bio", "skills", "manager",
+	    "analytics_opt_out", NULL };
+	const char	*p[9];
 	char		 me[24], manager[24], *skills = NULL;
-	int		 status, has_manager = 0;
+	int		 status, has_manager = 0, opt_out = 0, has_opt_out = 0;
 
 	if ((status = body_json(c)) != HTTP_STATUS_OK ||
 	    (status = body_only_keys(c, allowed)) != HTTP_STATUS_OK)
@@ -141,7 +156,8 @@ me_patch(struct ctx *c)
 	    body_string(c, "department", 0, 0, 100, &p[3], NULL) != 200 ||
 	    body_string(c, "location", 0, 0, 100, &p[4], NULL) != 200 ||
 	    body_string(c, "bio", 0, 0, 2000, &p[5], NULL) != 200 ||
-	    skills_param(c, &skills) != 200)
+	    skills_param(c, &skills) != 200 ||
+	    body_bool(c, "analytics_opt_out", 0, &opt_out, &has_opt_out) != 200)
 		goto out;
 	if (p[1] != NULL && text_blank(p[1])) {
 		ctx_fail(c, 422, NULL, "display_name", "The name cannot be blank.");
@@ -153,7 +169,8 @@ me_patch(struct ctx *c)
 		goto out;
 	p[6] = has_manager ? "true" : "false";
 	p[7] = manager[0] ? manager : NULL;
-	if (db_query(c, SQL_PROFILE_UPDATE, 8, p) != 200)
+	p[8] = has_opt_out ? (opt_out ? "true" : "false") : NULL;
+	if (db_query(c, SQL_PROFILE_UPDATE, 9, p) != 200)
 		goto out;
 	if (skills != NULL) {
 		p[1] = skills;

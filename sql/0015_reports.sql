@@ -1,0 +1,773 @@
+-- 0015: rollups behind the collaboration and network reports (issue 6,
+-- app/report_collab.c, app/report_network.c), kept up to date by triggers
+-- in the transaction that writes the activity, so reports are as fresh as
+-- the last commit and read only small, pre-aggregated tables.
+--
+-- What counts (the reports' definitions):
+--   * Activity: live posts (root posts and replies), questions and answers
+--     (not deleted, not hidden: deleting or hiding one takes it out of the
+--     figures, restoring it puts it back), and likes. A person is "active"
+--     in a week when they did any of these.
+--   * Ties, person to person (actor -> target): a reply (-> the author of
+--     the post replied to), an answer (-> the asker), a mention in a live
+--     post (-> the person mentioned), a like (-> the post's author), an
+--     endorsement (-> the person endorsed), and customer-link collaboration:
+--     two people who both wrote internal messages for the same customer
+--     conversation (customer_internal_messages(), 0010); the one who joined
+--     later is the actor, at the time they joined. Ties to oneself do not
+--     count.
+--   * Threads: a post and its replies; a conversation is a thread with at
+--     least two distinct people; its turns are the changes of author along
+--     its messages in time order, counting the first message (A B A = 3,
+--     A A B = 2).
+--   * Questions: answered when someone other than the asker answered;
+--     minutes to the first such answer.
+--
+-- Departments are the ones people were in when they acted: users'
+-- department changes (PATCH /me, LDIF imports) are kept as spans in
+-- report_departments, so a move never rewrites past weeks. Names are
+-- compared trimmed and as written; '' is "no department".
+--
+-- People who opted out of analytics (users.analytics_opt_out) are left out
+-- of every rollup entirely: their activity, ties to or from them, their
+-- messages in threads (turns and participants are counted without them),
+-- threads they started and questions they asked. Changing the flag
+-- removes or restores all of it in the same transaction.
+--
+-- Weeks are ISO weeks in UTC, stored as their Monday. report_rebuild()
+-- recomputes everything from the source tables (the backfill at the end
+-- uses it); the triggers maintain the same figures one change at a time.
+
+ALTER TABLE users ADD COLUMN analytics_opt_out boolean NOT NULL DEFAULT false;
+
+CREATE FUNCTION report_week(t timestamptz) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+  SELECT date_trunc('week', t AT TIME ZONE 'UTC')::date
+$$;
+
+-- ---- departments over time ----------------------------------------------
+
+-- [since, until): the department a person was in. One open span
+-- (until = infinity) per person; the first starts at -infinity so that
+-- imported activity older than the account still has a department.
+CREATE TABLE report_departments (
+  user_id    bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  since      timestamptz NOT NULL,
+  until      timestamptz NOT NULL DEFAULT 'infinity',
+  department text NOT NULL,
+  PRIMARY KEY (user_id, since)
+);
+
+-- The people whose opt-out the rollups reflect. users.analytics_opt_out is
+-- the wish; this table follows it one person at a time (the trigger at the
+-- end), so that when one statement changes several people each change is
+-- applied against the state the previous one left.
+CREATE TABLE report_opted_out (
+  user_id bigint PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE
+);
+
+-- The spans of people who take part in analytics.
+CREATE VIEW report_counted AS
+  SELECT d.user_id, d.department, d.since, d.until
+  FROM report_departments d
+  WHERE NOT EXISTS (SELECT 1 FROM report_opted_out o
+                    WHERE o.user_id = d.user_id);
+
+CREATE FUNCTION report_departments_track() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO report_departments (user_id, since, department)
+    VALUES (NEW.id, '-infinity', btrim(NEW.department));
+    IF NEW.analytics_opt_out THEN
+      INSERT INTO report_opted_out (user_id) VALUES (NEW.id);
+    END IF;
+  ELSIF btrim(NEW.department) IS DISTINCT FROM btrim(OLD.department) THEN
+    UPDATE report_departments SET until = now()
+     WHERE user_id = NEW.id AND until = 'infinity' AND since < now();
+    INSERT INTO report_departments (user_id, since, department)
+    VALUES (NEW.id, now(), btrim(NEW.department))
+    ON CONFLICT (user_id, since) DO UPDATE SET department = EXCLUDED.department;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_departments_insert AFTER INSERT ON users
+  FOR EACH ROW EXECUTE FUNCTION report_departments_track();
+CREATE TRIGGER report_departments_update AFTER UPDATE OF department ON users
+  FOR EACH ROW EXECUTE FUNCTION report_departments_track();
+
+-- The department p_user was in at p_at, or NULL when they do not count
+-- (opted out; p_counted names one person to count anyway, which is how an
+-- opt-out takes back what was counted before the flag changed).
+CREATE FUNCTION report_person(p_user bigint, p_at timestamptz,
+  p_counted bigint DEFAULT NULL) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT d.department FROM report_departments d
+  WHERE d.user_id = p_user AND d.since <= p_at AND p_at < d.until
+    AND (p_user = p_counted OR NOT EXISTS (SELECT 1 FROM report_opted_out o
+                                           WHERE o.user_id = p_user))
+$$;
+
+-- ---- the rollups --------------------------------------------------------
+
+-- Per ISO week, department and person: what they did. A row exists only
+-- while something is counted in it, so its people are count(*).
+CREATE TABLE report_activity (
+  week       date NOT NULL,
+  department text NOT NULL,
+  user_id    bigint NOT NULL,
+  posts      integer NOT NULL DEFAULT 0,
+  replies    integer NOT NULL DEFAULT 0,
+  questions  integer NOT NULL DEFAULT 0,
+  answers    integer NOT NULL DEFAULT 0,
+  likes      integer NOT NULL DEFAULT 0,
+  PRIMARY KEY (week, department, user_id)
+);
+CREATE INDEX report_activity_user_idx ON report_activity (user_id);
+
+-- Ties per week, from department, to department and actor (out) or target
+-- (in): the people on each side of a cell are count(*) of its rows.
+CREATE TABLE report_ties_out (
+  week            date NOT NULL,
+  from_department text NOT NULL,
+  to_department   text NOT NULL,
+  user_id         bigint NOT NULL,
+  replies         integer NOT NULL DEFAULT 0,
+  answers         integer NOT NULL DEFAULT 0,
+  mentions        integer NOT NULL DEFAULT 0,
+  likes           integer NOT NULL DEFAULT 0,
+  endorsements    integer NOT NULL DEFAULT 0,
+  customer        integer NOT NULL DEFAULT 0,
+  PRIMARY KEY (week, from_department, to_department, user_id)
+);
+CREATE TABLE report_ties_in (
+  week            date NOT NULL,
+  from_department text NOT NULL,
+  to_department   text NOT NULL,
+  user_id         bigint NOT NULL,
+  ties            integer NOT NULL DEFAULT 0,
+  PRIMARY KEY (week, from_department, to_department, user_id)
+);
+
+-- Threads with at least one counted reply, filed under their root post's
+-- week and its author's department.
+CREATE TABLE report_threads (
+  root_id      bigint PRIMARY KEY,
+  week         date NOT NULL,
+  department   text NOT NULL,
+  user_id      bigint NOT NULL,
+  messages     integer NOT NULL,
+  participants integer NOT NULL,
+  turns        integer NOT NULL,
+  last_author  bigint NOT NULL
+);
+CREATE INDEX report_threads_week_idx ON report_threads (week, department);
+CREATE TABLE report_thread_people (
+  root_id bigint NOT NULL,
+  user_id bigint NOT NULL,
+  PRIMARY KEY (root_id, user_id)
+);
+
+-- Counted questions, filed under their week and the asker's department.
+CREATE TABLE report_questions (
+  question_id     bigint PRIMARY KEY,
+  week            date NOT NULL,
+  department      text NOT NULL,
+  user_id         bigint NOT NULL,
+  created_at      timestamptz NOT NULL,
+  first_answer_at timestamptz
+);
+CREATE INDEX report_questions_week_idx ON report_questions (week, department);
+
+-- The counted people behind each customer conversation's internal
+-- messages, and when each first contributed (the pairs are the ties).
+CREATE TABLE report_customer_people (
+  conversation_id bigint NOT NULL,
+  user_id         bigint NOT NULL,
+  first_at        timestamptz NOT NULL,
+  PRIMARY KEY (conversation_id, user_id)
+);
+CREATE INDEX report_customer_people_user_idx ON report_customer_people (user_id);
+
+-- ---- applying one change --------------------------------------------------
+
+-- Adds (or with negative counts takes away) one person's activity at p_at.
+CREATE FUNCTION report_activity_add(p_user bigint, p_at timestamptz,
+  p_posts integer, p_replies integer, p_questions integer, p_answers integer,
+  p_likes integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_dept text := report_person(p_user, p_at);
+  v_week date := report_week(p_at);
+BEGIN
+  IF v_dept IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO report_activity AS a (week, department, user_id, posts, replies,
+    questions, answers, likes)
+  VALUES (v_week, v_dept, p_user, p_posts, p_replies, p_questions, p_answers,
+    p_likes)
+  ON CONFLICT (week, department, user_id) DO UPDATE SET
+    posts = a.posts + EXCLUDED.posts, replies = a.replies + EXCLUDED.replies,
+    questions = a.questions + EXCLUDED.questions,
+    answers = a.answers + EXCLUDED.answers, likes = a.likes + EXCLUDED.likes;
+  IF least(p_posts, p_replies, p_questions, p_answers, p_likes) < 0 THEN
+    DELETE FROM report_activity
+     WHERE week = v_week AND department = v_dept AND user_id = p_user
+       AND posts <= 0 AND replies <= 0 AND questions <= 0 AND answers <= 0
+       AND likes <= 0;
+  END IF;
+END $$;
+
+-- Adds (p_delta 1) or takes away (-1) one tie of kind p_kind ('replies',
+-- 'answers', 'mentions', 'likes', 'endorsements', 'customer').
+CREATE FUNCTION report_tie(p_kind text, p_actor bigint, p_target bigint,
+  p_at timestamptz, p_delta integer, p_counted bigint DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_from text;
+  v_to   text;
+  v_week date := report_week(p_at);
+BEGIN
+  IF p_actor IS NULL OR p_target IS NULL OR p_actor = p_target THEN
+    RETURN;
+  END IF;
+  v_from := report_person(p_actor, p_at, p_counted);
+  v_to := report_person(p_target, p_at, p_counted);
+  IF v_from IS NULL OR v_to IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO report_ties_out AS t (week, from_department, to_department,
+    user_id, replies, answers, mentions, likes, endorsements, customer)
+  VALUES (v_week, v_from, v_to, p_actor,
+    CASE p_kind WHEN 'replies' THEN p_delta ELSE 0 END,
+    CASE p_kind WHEN 'answers' THEN p_delta ELSE 0 END,
+    CASE p_kind WHEN 'mentions' THEN p_delta ELSE 0 END,
+    CASE p_kind WHEN 'likes' THEN p_delta ELSE 0 END,
+    CASE p_kind WHEN 'endorsements' THEN p_delta ELSE 0 END,
+    CASE p_kind WHEN 'customer' THEN p_delta ELSE 0 END)
+  ON CONFLICT (week, from_department, to_department, user_id) DO UPDATE SET
+    replies = t.replies + EXCLUDED.replies,
+    answers = t.answers + EXCLUDED.answers,
+    mentions = t.mentions + EXCLUDED.mentions,
+    likes = t.likes + EXCLUDED.likes,
+    endorsements = t.endorsements + EXCLUDED.endorsements,
+    customer = t.customer + EXCLUDED.customer;
+  INSERT INTO report_ties_in AS t (week, from_department, to_department,
+    user_id, ties)
+  VALUES (v_week, v_from, v_to, p_target, p_delta)
+  ON CONFLICT (week, from_department, to_department, user_id) DO UPDATE SET
+    ties = t.ties + EXCLUDED.ties;
+  IF p_delta < 0 THEN
+    DELETE FROM report_ties_out
+     WHERE week = v_week AND from_department = v_from
+       AND to_department = v_to AND user_id = p_actor
+       AND replies <= 0 AND answers <= 0 AND mentions <= 0 AND likes <= 0
+       AND endorsements <= 0 AND customer <= 0;
+    DELETE FROM report_ties_in
+     WHERE week = v_week AND from_department = v_from
+       AND to_department = v_to AND user_id = p_target AND ties <= 0;
+  END IF;
+END $$;
+
+-- Recomputes the rows of the given threads from their live posts by
+-- counted people (a thread needs its root and at least one reply).
+CREATE FUNCTION report_thread_refresh(p_roots bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM report_thread_people WHERE root_id = ANY (p_roots);
+  DELETE FROM report_threads WHERE root_id = ANY (p_roots);
+  WITH m AS (
+    SELECT p.root_id, p.id, p.author_id, p.created_at, c.department,
+      p.reply_to IS NULL AS is_root,
+      lag(p.author_id) OVER (PARTITION BY p.root_id
+        ORDER BY p.created_at, p.id) AS previous
+    FROM posts p JOIN report_counted c ON c.user_id = p.author_id
+      AND c.since <= p.created_at AND p.created_at < c.until
+    WHERE p.root_id = ANY (p_roots) AND p.deleted_at IS NULL
+      AND NOT p.hidden),
+  t AS (
+    SELECT m.root_id, count(*) AS messages,
+      count(DISTINCT m.author_id) AS participants,
+      count(*) FILTER (WHERE m.previous IS DISTINCT FROM m.author_id) AS turns,
+      (array_agg(m.author_id ORDER BY m.created_at DESC, m.id DESC))[1]
+        AS last_author
+    FROM m GROUP BY m.root_id
+    HAVING bool_or(m.is_root) AND count(*) >= 2),
+  ins AS (
+    INSERT INTO report_threads (root_id, week, department, user_id, messages,
+      participants, turns, last_author)
+    SELECT t.root_id, report_week(r.created_at), r.department, r.author_id,
+      t.messages, t.participants, t.turns, t.last_author
+    FROM t JOIN m r ON r.id = t.root_id
+    RETURNING root_id)
+  INSERT INTO report_thread_people (root_id, user_id)
+  SELECT DISTINCT m.root_id, m.author_id FROM m JOIN ins USING (root_id);
+END $$;
+
+-- A new counted reply at the end of a thread: one more message, a turn when
+-- the author changes, a participant when they are new.
+CREATE FUNCTION report_thread_reply(p_root bigint, p_author bigint,
+  p_at timestamptz) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_new integer;
+BEGIN
+  IF report_person(p_author, p_at) IS NULL THEN
+    RETURN;
+  END IF;
+  PERFORM 1 FROM report_threads WHERE root_id = p_root FOR UPDATE;
+  IF NOT FOUND THEN
+    PERFORM report_thread_refresh(ARRAY[p_root]);
+    RETURN;
+  END IF;
+  INSERT INTO report_thread_people (root_id, user_id) VALUES (p_root, p_author)
+  ON CONFLICT DO NOTHING;
+  GET DIAGNOSTICS v_new = ROW_COUNT;
+  UPDATE report_threads SET messages = messages + 1,
+    participants = participants + v_new,
+    turns = turns + (last_author <> p_author)::integer,
+    last_author = p_author
+  WHERE root_id = p_root;
+END $$;
+
+-- Recomputes the rows of the given questions.
+CREATE FUNCTION report_question_refresh(p_ids bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM report_questions WHERE question_id = ANY (p_ids);
+  INSERT INTO report_questions (question_id, week, department, user_id,
+    created_at, first_answer_at)
+  SELECT q.id, report_week(q.created_at), c.department, q.author_id,
+    q.created_at,
+    (SELECT min(a.created_at) FROM answers a JOIN report_counted ac
+       ON ac.user_id = a.author_id AND ac.since <= a.created_at
+      AND a.created_at < ac.until
+     WHERE a.question_id = q.id AND a.author_id <> q.author_id
+       AND a.deleted_at IS NULL AND NOT a.hidden)
+  FROM questions q JOIN report_counted c ON c.user_id = q.author_id
+    AND c.since <= q.created_at AND q.created_at < c.until
+  WHERE q.id = ANY (p_ids) AND q.deleted_at IS NULL AND NOT q.hidden;
+END $$;
+
+-- Recomputes who contributed to a customer conversation, taking back the
+-- pairs counted before and adding the pairs of now (p_counted: see
+-- report_person).
+CREATE FUNCTION report_customer_refresh(p_conv bigint,
+  p_counted bigint DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM report_tie('customer', a.user_id, b.user_id, a.first_at, -1,
+    p_counted)
+  FROM report_customer_people a JOIN report_customer_people b
+    ON b.conversation_id = a.conversation_id
+   AND (b.first_at, b.user_id) < (a.first_at, a.user_id)
+  WHERE a.conversation_id = p_conv;
+  DELETE FROM report_customer_people WHERE conversation_id = p_conv;
+  INSERT INTO report_customer_people (conversation_id, user_id, first_at)
+  SELECT p_conv, m.author_id, min(m.created_at)
+  FROM customer_internal_messages(p_conv) m JOIN report_counted c
+    ON c.user_id = m.author_id AND c.since <= m.created_at
+   AND m.created_at < c.until
+  GROUP BY m.author_id;
+  PERFORM report_tie('customer', a.user_id, b.user_id, a.first_at, 1)
+  FROM report_customer_people a JOIN report_customer_people b
+    ON b.conversation_id = a.conversation_id
+   AND (b.first_at, b.user_id) < (a.first_at, a.user_id)
+  WHERE a.conversation_id = p_conv;
+END $$;
+
+-- Customer conversations linked to a post or to any post above it.
+CREATE FUNCTION report_post_conversations(p_post bigint) RETURNS SETOF bigint
+LANGUAGE sql STABLE AS $$
+  WITH RECURSIVE up (id, depth) AS (
+    SELECT p_post, 0
+    UNION ALL
+    SELECT p.reply_to, up.depth + 1 FROM posts p JOIN up ON p.id = up.id
+    WHERE p.reply_to IS NOT NULL AND up.depth < 100000)
+  SELECT DISTINCT l.conversation_id FROM up JOIN customer_links l
+    ON l.target_type = 'post' AND l.target_id = up.id
+$$;
+
+CREATE FUNCTION report_question_conversations(p_question bigint)
+RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
+  SELECT conversation_id FROM customer_links
+  WHERE target_type = 'question' AND target_id = p_question
+$$;
+
+-- A post appears (p_delta 1: new, or restored) or goes (-1: deleted or
+-- hidden). Only a new reply is known to come last in its thread.
+CREATE FUNCTION report_post_apply(p_id bigint, p_author bigint,
+  p_reply_to bigint, p_root bigint, p_at timestamptz, p_delta integer,
+  p_new boolean) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_root bigint := CASE WHEN p_reply_to IS NULL THEN p_id ELSE p_root END;
+BEGIN
+  IF p_reply_to IS NULL THEN
+    PERFORM report_activity_add(p_author, p_at, p_delta, 0, 0, 0, 0);
+  ELSE
+    PERFORM report_activity_add(p_author, p_at, 0, p_delta, 0, 0, 0);
+    PERFORM report_tie('replies', p_author, p.author_id, p_at, p_delta)
+    FROM posts p WHERE p.id = p_reply_to;
+  END IF;
+  PERFORM report_tie('mentions', p_author, m.user_id, p_at, p_delta)
+  FROM post_mentions m WHERE m.post_id = p_id;
+  IF p_new AND p_reply_to IS NULL THEN
+    RETURN;		-- a new root post: no thread yet, no links yet
+  END IF;
+  IF p_new THEN
+    PERFORM report_thread_reply(v_root, p_author, p_at);
+  ELSE
+    PERFORM report_thread_refresh(ARRAY[v_root]);
+  END IF;
+  PERFORM report_customer_refresh(c) FROM report_post_conversations(p_id) c;
+END $$;
+
+CREATE FUNCTION report_posts_track() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.deleted_at IS NULL AND NOT NEW.hidden THEN
+      PERFORM report_post_apply(NEW.id, NEW.author_id, NEW.reply_to,
+        NEW.root_id, NEW.created_at, 1, true);
+    END IF;
+  ELSE
+    PERFORM report_post_apply(NEW.id, NEW.author_id, NEW.reply_to,
+      NEW.root_id, NEW.created_at,
+      CASE WHEN NEW.deleted_at IS NULL AND NOT NEW.hidden THEN 1 ELSE -1 END,
+      false);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_posts_insert AFTER INSERT ON posts
+  FOR EACH ROW EXECUTE FUNCTION report_posts_track();
+CREATE TRIGGER report_posts_update AFTER UPDATE OF deleted_at, hidden ON posts
+  FOR EACH ROW
+  WHEN ((OLD.deleted_at IS NULL AND NOT OLD.hidden) IS DISTINCT FROM
+        (NEW.deleted_at IS NULL AND NOT NEW.hidden))
+  EXECUTE FUNCTION report_posts_track();
+
+-- Mentions change with edits (post_edit rewrites them); only a live post's
+-- mentions count.
+CREATE FUNCTION report_mentions_track() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  m post_mentions := CASE WHEN TG_OP = 'INSERT' THEN NEW ELSE OLD END;
+BEGIN
+  PERFORM report_tie('mentions', p.author_id, m.user_id, p.created_at,
+    CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END)
+  FROM posts p
+  WHERE p.id = m.post_id AND p.deleted_at IS NULL AND NOT p.hidden;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_mentions_change AFTER INSERT OR DELETE ON post_mentions
+  FOR EACH ROW EXECUTE FUNCTION report_mentions_track();
+
+-- A like counts as the liker's activity and a tie to the post's author,
+-- whatever becomes of the post.
+CREATE FUNCTION report_likes_track() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  l post_likes := CASE WHEN TG_OP = 'INSERT' THEN NEW ELSE OLD END;
+  d integer := CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END;
+BEGIN
+  PERFORM report_activity_add(l.user_id, l.created_at, 0, 0, 0, 0, d);
+  PERFORM report_tie('likes', l.user_id, p.author_id, l.created_at, d)
+  FROM posts p WHERE p.id = l.post_id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_likes_change AFTER INSERT OR DELETE ON post_likes
+  FOR EACH ROW EXECUTE FUNCTION report_likes_track();
+
+CREATE FUNCTION report_endorsements_track() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  e skill_endorsements := CASE WHEN TG_OP = 'INSERT' THEN NEW ELSE OLD END;
+BEGIN
+  PERFORM report_tie('endorsements', e.endorser_id, e.user_id, e.created_at,
+    CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_endorsements_change
+  AFTER INSERT OR DELETE ON skill_endorsements
+  FOR EACH ROW EXECUTE FUNCTION report_endorsements_track();
+
+CREATE FUNCTION report_questions_track() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  d integer := CASE WHEN NEW.deleted_at IS NULL AND NOT NEW.hidden
+    THEN 1 ELSE -1 END;
+BEGIN
+  IF TG_OP = 'INSERT' AND d < 0 THEN
+    RETURN NULL;
+  END IF;
+  PERFORM report_activity_add(NEW.author_id, NEW.created_at, 0, 0, d, 0, 0);
+  PERFORM report_question_refresh(ARRAY[NEW.id]);
+  IF TG_OP = 'UPDATE' THEN
+    PERFORM report_customer_refresh(c)
+    FROM report_question_conversations(NEW.id) c;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_questions_insert AFTER INSERT ON questions
+  FOR EACH ROW EXECUTE FUNCTION report_questions_track();
+CREATE TRIGGER report_questions_update
+  AFTER UPDATE OF deleted_at, hidden ON questions FOR EACH ROW
+  WHEN ((OLD.deleted_at IS NULL AND NOT OLD.hidden) IS DISTINCT FROM
+        (NEW.deleted_at IS NULL AND NOT NEW.hidden))
+  EXECUTE FUNCTION report_questions_track();
+
+CREATE FUNCTION report_answers_track() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  d integer := CASE WHEN NEW.deleted_at IS NULL AND NOT NEW.hidden
+    THEN 1 ELSE -1 END;
+  v_asker bigint;
+BEGIN
+  IF TG_OP = 'INSERT' AND d < 0 THEN
+    RETURN NULL;
+  END IF;
+  SELECT author_id INTO v_asker FROM questions WHERE id = NEW.question_id;
+  PERFORM report_activity_add(NEW.author_id, NEW.created_at, 0, 0, 0, d, 0);
+  PERFORM report_tie('answers', NEW.author_id, v_asker, NEW.created_at, d);
+  IF d > 0 THEN
+    IF v_asker <> NEW.author_id
+       AND report_person(NEW.author_id, NEW.created_at) IS NOT NULL THEN
+      UPDATE report_questions
+         SET first_answer_at = least(first_answer_at, NEW.created_at)
+       WHERE question_id = NEW.question_id;
+    END IF;
+  ELSE
+    PERFORM report_question_refresh(ARRAY[NEW.question_id]);
+  END IF;
+  PERFORM report_customer_refresh(c)
+  FROM report_question_conversations(NEW.question_id) c;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_answers_insert AFTER INSERT ON answers
+  FOR EACH ROW EXECUTE FUNCTION report_answers_track();
+CREATE TRIGGER report_answers_update
+  AFTER UPDATE OF deleted_at, hidden ON answers FOR EACH ROW
+  WHEN ((OLD.deleted_at IS NULL AND NOT OLD.hidden) IS DISTINCT FROM
+        (NEW.deleted_at IS NULL AND NOT NEW.hidden))
+  EXECUTE FUNCTION report_answers_track();
+
+CREATE FUNCTION report_links_track() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM report_customer_refresh(OLD.conversation_id);
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN
+    PERFORM report_customer_refresh(NEW.conversation_id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_links_change
+  AFTER INSERT OR UPDATE OR DELETE ON customer_links
+  FOR EACH ROW EXECUTE FUNCTION report_links_track();
+
+-- ---- every tie, from the source tables ------------------------------------
+
+-- All ties except customer-link pairs (report_customer_refresh makes those).
+CREATE FUNCTION report_tie_events() RETURNS TABLE (kind text, actor bigint,
+  target bigint, at timestamptz)
+LANGUAGE sql STABLE AS $$
+  SELECT 'replies', r.author_id, p.author_id, r.created_at
+  FROM posts r JOIN posts p ON p.id = r.reply_to
+  WHERE r.deleted_at IS NULL AND NOT r.hidden
+  UNION ALL
+  SELECT 'answers', a.author_id, q.author_id, a.created_at
+  FROM answers a JOIN questions q ON q.id = a.question_id
+  WHERE a.deleted_at IS NULL AND NOT a.hidden
+  UNION ALL
+  SELECT 'mentions', p.author_id, m.user_id, p.created_at
+  FROM post_mentions m JOIN posts p ON p.id = m.post_id
+  WHERE p.deleted_at IS NULL AND NOT p.hidden
+  UNION ALL
+  SELECT 'likes', l.user_id, p.author_id, l.created_at
+  FROM post_likes l JOIN posts p ON p.id = l.post_id
+  UNION ALL
+  SELECT 'endorsements', e.endorser_id, e.user_id, e.created_at
+  FROM skill_endorsements e
+$$;
+
+-- The same, only the ones where p_user is the actor or the target (each
+-- direction is its own indexed query).
+CREATE FUNCTION report_tie_events_of(p_user bigint) RETURNS TABLE (kind text,
+  actor bigint, target bigint, at timestamptz)
+LANGUAGE sql STABLE AS $$
+  SELECT 'replies', r.author_id, p.author_id, r.created_at
+  FROM posts r JOIN posts p ON p.id = r.reply_to
+  WHERE r.author_id = p_user AND r.deleted_at IS NULL AND NOT r.hidden
+  UNION ALL
+  SELECT 'replies', r.author_id, p.author_id, r.created_at
+  FROM posts p JOIN posts r ON r.reply_to = p.id
+  WHERE p.author_id = p_user AND r.deleted_at IS NULL AND NOT r.hidden
+  UNION ALL
+  SELECT 'answers', a.author_id, q.author_id, a.created_at
+  FROM answers a JOIN questions q ON q.id = a.question_id
+  WHERE a.author_id = p_user AND a.deleted_at IS NULL AND NOT a.hidden
+  UNION ALL
+  SELECT 'answers', a.author_id, q.author_id, a.created_at
+  FROM questions q JOIN answers a ON a.question_id = q.id
+  WHERE q.author_id = p_user AND a.deleted_at IS NULL AND NOT a.hidden
+  UNION ALL
+  SELECT 'mentions', p.author_id, m.user_id, p.created_at
+  FROM posts p JOIN post_mentions m ON m.post_id = p.id
+  WHERE p.author_id = p_user AND p.deleted_at IS NULL AND NOT p.hidden
+  UNION ALL
+  SELECT 'mentions', p.author_id, m.user_id, p.created_at
+  FROM post_mentions m JOIN posts p ON p.id = m.post_id
+  WHERE m.user_id = p_user AND p.deleted_at IS NULL AND NOT p.hidden
+  UNION ALL
+  SELECT 'likes', l.user_id, p.author_id, l.created_at
+  FROM post_likes l JOIN posts p ON p.id = l.post_id
+  WHERE l.user_id = p_user
+  UNION ALL
+  SELECT 'likes', l.user_id, p.author_id, l.created_at
+  FROM posts p JOIN post_likes l ON l.post_id = p.id
+  WHERE p.author_id = p_user
+  UNION ALL
+  SELECT 'endorsements', e.endorser_id, e.user_id, e.created_at
+  FROM skill_endorsements e WHERE e.endorser_id = p_user
+  UNION ALL
+  SELECT 'endorsements', e.endorser_id, e.user_id, e.created_at
+  FROM skill_endorsements e WHERE e.user_id = p_user
+$$;
+
+-- Activity rows of everyone (p_user NULL) or of one person, from the
+-- source tables.
+CREATE FUNCTION report_activity_rows(p_user bigint) RETURNS TABLE (
+  week date, department text, user_id bigint, posts bigint, replies bigint,
+  questions bigint, answers bigint, likes bigint)
+LANGUAGE sql STABLE AS $$
+  SELECT report_week(e.at), c.department, e.user_id, sum(e.posts),
+    sum(e.replies), sum(e.questions), sum(e.answers), sum(e.likes)
+  FROM (
+    SELECT author_id AS user_id, created_at AS at,
+      (reply_to IS NULL)::int AS posts, (reply_to IS NOT NULL)::int AS replies,
+      0 AS questions, 0 AS answers, 0 AS likes
+    FROM posts WHERE deleted_at IS NULL AND NOT hidden
+      AND (p_user IS NULL OR author_id = p_user)
+    UNION ALL
+    SELECT author_id, created_at, 0, 0, 1, 0, 0 FROM questions
+    WHERE deleted_at IS NULL AND NOT hidden
+      AND (p_user IS NULL OR author_id = p_user)
+    UNION ALL
+    SELECT author_id, created_at, 0, 0, 0, 1, 0 FROM answers
+    WHERE deleted_at IS NULL AND NOT hidden
+      AND (p_user IS NULL OR author_id = p_user)
+    UNION ALL
+    SELECT user_id, created_at, 0, 0, 0, 0, 1 FROM post_likes
+    WHERE p_user IS NULL OR user_id = p_user) e
+  JOIN report_counted c ON c.user_id = e.user_id AND c.since <= e.at
+   AND e.at < c.until
+  GROUP BY 1, 2, 3
+$$;
+
+-- ---- opting out and back in -----------------------------------------------
+
+CREATE FUNCTION report_opt_out_track() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  d integer := CASE WHEN NEW.analytics_opt_out THEN -1 ELSE 1 END;
+  e record;
+BEGIN
+  IF d < 0 THEN
+    INSERT INTO report_opted_out (user_id) VALUES (NEW.id)
+    ON CONFLICT DO NOTHING;
+  ELSE
+    DELETE FROM report_opted_out WHERE user_id = NEW.id;
+  END IF;
+  -- Ties in both directions, counting NEW.id as it was counted before
+  -- when taking away (and as it is now when adding).
+  FOR e IN SELECT * FROM report_tie_events_of(NEW.id) LOOP
+    PERFORM report_tie(e.kind, e.actor, e.target, e.at, d, NEW.id);
+  END LOOP;
+  DELETE FROM report_activity WHERE user_id = NEW.id;
+  IF d > 0 THEN
+    INSERT INTO report_activity (week, department, user_id, posts, replies,
+      questions, answers, likes)
+    SELECT * FROM report_activity_rows(NEW.id);
+  END IF;
+  PERFORM report_thread_refresh(ARRAY(
+    SELECT DISTINCT root_id FROM posts WHERE author_id = NEW.id));
+  PERFORM report_question_refresh(ARRAY(
+    SELECT id FROM questions WHERE author_id = NEW.id
+    UNION SELECT question_id FROM answers WHERE author_id = NEW.id));
+  PERFORM report_customer_refresh(c, NEW.id) FROM (
+    SELECT conversation_id FROM report_customer_people WHERE user_id = NEW.id
+    UNION
+    SELECT report_post_conversations(id) FROM posts WHERE author_id = NEW.id
+    UNION
+    SELECT report_question_conversations(question_id) FROM answers
+    WHERE author_id = NEW.id
+    UNION
+    SELECT report_question_conversations(id) FROM questions
+    WHERE author_id = NEW.id) x (c);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_opt_out_change
+  AFTER UPDATE OF analytics_opt_out ON users FOR EACH ROW
+  WHEN (OLD.analytics_opt_out IS DISTINCT FROM NEW.analytics_opt_out)
+  EXECUTE FUNCTION report_opt_out_track();
+
+-- ---- everything again ------------------------------------------------------
+
+-- Recomputes every rollup from the source tables (the backfill below; also
+-- a repair tool: SELECT report_rebuild();). Takes locks on the rollups
+-- only, so writers queue behind it while it runs.
+CREATE FUNCTION report_rebuild() RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_conv bigint;
+BEGIN
+  LOCK report_activity, report_ties_out, report_ties_in, report_threads,
+    report_thread_people, report_questions, report_customer_people
+    IN EXCLUSIVE MODE;
+  TRUNCATE report_activity, report_ties_out, report_ties_in, report_threads,
+    report_thread_people, report_questions, report_customer_people;
+  INSERT INTO report_activity (week, department, user_id, posts, replies,
+    questions, answers, likes)
+  SELECT * FROM report_activity_rows(NULL);
+  WITH e AS (
+    SELECT report_week(ev.at) AS week, ca.department AS from_department,
+      ct.department AS to_department, ev.kind, ev.actor, ev.target
+    FROM report_tie_events() ev
+    JOIN report_counted ca ON ca.user_id = ev.actor
+      AND ca.since <= ev.at AND ev.at < ca.until
+    JOIN report_counted ct ON ct.user_id = ev.target
+      AND ct.since <= ev.at AND ev.at < ct.until
+    WHERE ev.actor <> ev.target),
+  o AS (
+    INSERT INTO report_ties_out (week, from_department, to_department,
+      user_id, replies, answers, mentions, likes, endorsements)
+    SELECT week, from_department, to_department, actor,
+      count(*) FILTER (WHERE kind = 'replies'),
+      count(*) FILTER (WHERE kind = 'answers'),
+      count(*) FILTER (WHERE kind = 'mentions'),
+      count(*) FILTER (WHERE kind = 'likes'),
+      count(*) FILTER (WHERE kind = 'endorsements')
+    FROM e GROUP BY 1, 2, 3, 4)
+  INSERT INTO report_ties_in (week, from_department, to_department, user_id,
+    ties)
+  SELECT week, from_department, to_department, target, count(*)
+  FROM e GROUP BY 1, 2, 3, 4;
+  PERFORM report_thread_refresh(ARRAY(
+    SELECT DISTINCT root_id FROM posts WHERE reply_to IS NOT NULL));
+  PERFORM report_question_refresh(ARRAY(SELECT id FROM questions));
+  FOR v_conv IN SELECT DISTINCT conversation_id FROM customer_links LOOP
+    PERFORM report_customer_refresh(v_conv);
+  END LOOP;
+  ANALYZE report_activity, report_ties_out, report_ties_in, report_threads,
+    report_questions;
+END $$;
+
+-- ---- backfill ---------------------------------------------------------------
+
+INSERT INTO report_departments (user_id, since, department)
+SELECT id, '-infinity', btrim(department) FROM users;
+INSERT INTO report_opted_out (user_id)
+SELECT id FROM users WHERE analytics_opt_out;
+DO $$ BEGIN PERFORM report_rebuild(); END $$;
