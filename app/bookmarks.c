@@ -5,10 +5,14 @@
  * netscape.c's; saved_by and popular links read bookmark_urls, which
  * triggers keep (sql/0006_bookmarks.sql).
  *
- * Who sees what: everyone signed in sees public bookmarks; private ones and
- * those a moderator hid only their owner. Another person's private or
- * hidden bookmark answers 404 to every route, so its existence never leaks;
- * a visible one that is not yours answers 403 to PATCH and DELETE.
+ * Who sees what: everyone signed in sees public bookmarks; private ones only
+ * their owner. Another person's private bookmark answers 404 to every
+ * route, so its existence never leaks; a visible one that is not yours
+ * answers 403 to PATCH and DELETE. One a moderator hid is listed and shown
+ * as a placeholder (url, title, description, tags emptied) to everyone but
+ * its owner and the moderators, who see it whole with the reason
+ * (moderation_redact()); it counts for no one in saved_by and popular
+ * links, and PATCH and DELETE by others answer 404 as before.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,13 +34,14 @@
     "  WHERE x.url_key = b.url_key), 0) + " \
     "  CASE WHEN b.private OR b.hidden THEN 1 ELSE 0 END, " \
     "(extract(epoch FROM b.created_at) * 1000000)::bigint, " \
-    "u.id, u.handle, u.display_name, u.title, u.department "
+    "u.id, u.handle, u.display_name, u.title, u.department, " \
+    MODERATION_NOTE("bookmark", "b", "b.owner_id", "NULL")
 
 /* $1 viewer, $2 bookmark. */
 static const char SQL_GET[] =
     "SELECT " BOOKMARK_COLUMNS "FROM bookmarks b "
     "JOIN users u ON u.id = b.owner_id WHERE b.id = $2 "
-    "AND (b.owner_id = $1 OR (NOT b.private AND NOT b.hidden))";
+    "AND (b.owner_id = $1 OR NOT b.private)";
 /* The existing bookmark's id answers a second save of the same page. */
 static const char SQL_CREATE[] =
     "WITH ins AS (INSERT INTO bookmarks (owner_id, url, url_key, title, "
@@ -86,12 +91,12 @@ static const char SQL_OWNER[] =
 #define LIST_OWNER(TAG, WORDS) \
     "SELECT " BOOKMARK_COLUMNS "FROM bookmarks b " \
     "JOIN users u ON u.id = b.owner_id WHERE b.owner_id = $7 " \
-    "AND (b.owner_id = $1 OR (NOT b.private AND NOT b.hidden)) AND " \
+    "AND (b.owner_id = $1 OR NOT b.private) AND " \
     LIST_BEFORE TAG WORDS LIST_NEWEST
 
 #define LIST_ALL(TAG, WORDS) \
     "WITH page AS ((SELECT b.id FROM bookmarks b WHERE NOT b.private " \
-    "  AND (NOT b.hidden OR b.owner_id = $1) AND " LIST_BEFORE TAG WORDS \
+    "  AND " LIST_BEFORE TAG WORDS \
     LIST_NEWEST ") UNION ALL (SELECT b.id FROM bookmarks b " \
     "  WHERE b.owner_id = $1 AND b.private AND " LIST_BEFORE TAG WORDS \
     LIST_NEWEST ")) " \
@@ -167,14 +172,18 @@ json_text(const char *s)
 	return (s ? json_loads(s, 0, &err) : json_array());
 }
 
+/* What the placeholder of a hidden bookmark leaves out. */
+static const char *const BOOKMARK_HIDDEN_FIELDS[] = { "url", "title",
+    "description", "tags", NULL };
+
 static json_t *
 bookmark_json(struct ctx *c, int row)
 {
-	json_t	*tags = json_text(db_value(c, row, 4));
+	json_t	*tags = json_text(db_value(c, row, 4)), *b;
 
 	if (tags == NULL)
 		return (NULL);
-	return (json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:b, s:s, s:b, s:I}",
+	b = json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:b, s:s, s:b, s:I}",
 	    "id", (json_int_t)db_int(c, row, 0),
 	    "owner", userref_json(c, row, 10),
 	    "url", db_value(c, row, 1),
@@ -184,7 +193,13 @@ bookmark_json(struct ctx *c, int row)
 	    "private", db_bool(c, row, 5),
 	    "created_at", db_value(c, row, 6),
 	    "hidden", db_bool(c, row, 7),
-	    "saved_by", (json_int_t)db_int(c, row, 8)));
+	    "saved_by", (json_int_t)db_int(c, row, 8));
+	if (moderation_redact(b, db_bool(c, row, 7), db_value(c, row, 15),
+	    BOOKMARK_HIDDEN_FIELDS) != 0) {
+		json_decref(b);
+		return (NULL);
+	}
+	return (b);
 }
 
 /* Sets c->out to {"bookmark": ...} if the caller may see it, else 404. */

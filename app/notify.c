@@ -4,6 +4,8 @@
  * read. They are written by the SQL function notify() where the event
  * happens (sql/0002_microblog.sql).
  */
+#include <string.h>
+
 #include "parley.h"
 
 static const char SQL_LIST[] =
@@ -17,6 +19,26 @@ static const char SQL_UNREAD[] =
 static const char SQL_READ[] =
     "UPDATE notifications SET read_at = now() "
     "WHERE user_id = $1 AND id <= $2 AND read_at IS NULL";
+
+/* A moderation notification's detail is {"action", "reason"} (written by
+ * moderation_apply(), sql/0014_moderation.sql): shown as "moderation",
+ * and its reason as "detail". It has no actor: moderators stay anonymous
+ * to authors. */
+static void
+notification_moderation(json_t *n, const char *detail)
+{
+	json_error_t	 err;
+	json_t		*m, *reason;
+
+	if ((m = json_loads(detail, 0, &err)) == NULL || !json_is_object(m)) {
+		json_decref(m);
+		return;
+	}
+	if ((reason = json_object_get(m, "reason")) != NULL &&
+	    json_is_string(reason))
+		json_object_set(n, "detail", reason);
+	json_object_set_new(n, "moderation", m);
+}
 
 static int
 notifications_list(struct ctx *c)
@@ -49,7 +71,9 @@ notifications_list(struct ctx *c)
 		    "created_at", db_value(c, i, 4),
 		    "read", db_bool(c, i, 5),
 		    "count", (json_int_t)db_int(c, i, 6));
-		if (n != NULL && db_value(c, i, 7)[0] != '\0')
+		if (n != NULL && strcmp(db_value(c, i, 1), "moderation") == 0)
+			notification_moderation(n, db_value(c, i, 7));
+		else if (n != NULL && db_value(c, i, 7)[0] != '\0')
 			json_object_set_new(n, "detail",
 			    json_string(db_value(c, i, 7)));
 		json_array_append_new(items, n);

@@ -733,7 +733,8 @@ int	pwtask_done(struct pwtask *, struct http_request *);
 	"(extract(epoch FROM p.created_at) * 1000000)::bigint, " \
 	"p.deleted_at IS NOT NULL, " \
 	"(SELECT count(*) FROM customer_links cl " \
-	"  WHERE cl.target_type = 'post' AND cl.target_id = p.id) "
+	"  WHERE cl.target_type = 'post' AND cl.target_id = p.id), " \
+	MODERATION_NOTE("post", "p", "p.author_id", "p.community_id")
 json_t	*post_json(struct ctx *, int row);
 /* The row's created_at in microseconds, for keyset cursors. */
 int64_t	post_cursor_time(struct ctx *, int row);
@@ -769,7 +770,8 @@ int	page_params(struct ctx *, long *limit, int *has_cursor,
     "  WHERE v.question_id = q.id AND v.user_id = $1), 0), " \
     "(extract(epoch FROM q.created_at) * 1000000)::bigint, q.hidden, " \
     "(SELECT count(*) FROM customer_links cl " \
-    "  WHERE cl.target_type = 'question' AND cl.target_id = q.id) "
+    "  WHERE cl.target_type = 'question' AND cl.target_id = q.id), " \
+    MODERATION_NOTE("question", "q", "q.author_id", "q.community_id")
 json_t	*question_json(struct ctx *, int row);
 /* Loads one Question as the caller sees it into *out (the caller owns it):
  * 404 when it is missing, deleted, in a closed community the caller does
@@ -811,6 +813,36 @@ int	customer_actor(struct ctx *);
  * "available"}], oldest first, into *out (the caller owns it). 200 or the
  * error. */
 int	customer_links_load(struct ctx *, const char *conv, json_t **out);
+
+/* ---- moderation.c: who moderates, and the hidden-item rule the content
+ * domains share (posts, questions, answers, bookmarks) ------------------ */
+
+/* A column to select after an item's hidden flag: NULL unless the item is
+ * hidden; then JSON text {"action": "hide", "reason", "at"} when the
+ * viewer ($1) is its author or one of its moderators, and NULL for
+ * everyone else (sql/0014_moderation.sql, moderation_note()). type is the
+ * item's kind ('post', ...), t its table alias, author and community SQL
+ * expressions (community may be "NULL"). */
+#define MODERATION_NOTE(type, t, author, community) \
+    "CASE WHEN " t ".hidden THEN moderation_note($1::bigint, '" type "', " \
+    t ".id, " author ", " community ") END "
+/* Applies the rule to a rendered item: when hidden, a note (the column
+ * above) becomes "moderation": {...} and the item stays whole; without
+ * one, the NULL-terminated fields are emptied ("" or []) and "moderation"
+ * is null: the placeholder everyone else sees. Nothing when not hidden.
+ * 0, or -1 when out of memory. */
+int	moderation_redact(json_t *item, int hidden, const char *note,
+	    const char *const *fields);
+/* The caller's moderation scope: global (admin or community_manager) or
+ * the communities they manage. 200, or 403 when they moderate nothing. */
+struct modscope {
+	char	me[24];		/* the caller's id as text */
+	int	global;
+	int	admin;
+};
+int	moderation_scope(struct ctx *, struct modscope *);
+/* The house rules' reasons (and policy categories), NULL-terminated. */
+extern const char *const MODERATION_REASONS[];
 
 /* ---- route handlers (conf/parley.conf.in names them) ------------------ */
 /* Every handler name carries a prefix: Kore resolves names through libc
@@ -896,7 +928,9 @@ int	api_report_network(struct http_request *);
 int	api_flags(struct http_request *);
 int	api_moderation_queue(struct http_request *);
 int	api_moderation_flag(struct http_request *);
+/* policy.c */
 int	api_moderation_policy(struct http_request *);
+/* modaudit.c */
 int	api_moderation_audit(struct http_request *);
 int	api_moderation_stats(struct http_request *);
 /* notify.c */

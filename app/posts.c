@@ -64,6 +64,10 @@ json_from_text(const char *s)
 	return (s ? json_loads(s, 0, &err) : json_array());
 }
 
+/* What a placeholder of a hidden post leaves out. */
+static const char *const POST_HIDDEN_FIELDS[] = { "body", "html",
+    "mentions", "tags", NULL };
+
 json_t *
 post_json(struct ctx *c, int row)
 {
@@ -95,6 +99,13 @@ post_json(struct ctx *c, int row)
 		/* Customer conversations linked to the post (issue 5). */
 		json_object_set_new(p, "customer_links",
 		    json_integer(db_int(c, row, 20)));
+	}
+	/* Hidden: whole for its author and moderators, with why; a
+	 * placeholder for everyone else (moderation.c). */
+	if (moderation_redact(p, db_bool(c, row, 9), db_value(c, row, 21),
+	    POST_HIDDEN_FIELDS) != 0) {
+		json_decref(p);
+		return (NULL);
 	}
 	return (p);
 }

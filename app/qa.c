@@ -13,9 +13,11 @@
  *   answering and voting: anyone in an open community (a first answer
  *             joins the person to it); active members in a closed one.
  *   accepting the asker, the community's managers, admins.
- * Deleted and hidden items are never listed; a hidden item is shown by id
- * only to its author and moderators (with "hidden": true), and cannot be
- * answered, voted on or accepted. Votes and accepts lock the row they
+ * Deleted items are never listed. Hidden items are listed and shown by id
+ * as placeholders (title, body, tags emptied) to everyone but their author
+ * and moderators, who see them whole with the moderator's reason
+ * (moderation_redact()); they cannot be answered, voted on or accepted,
+ * and similar questions leave them out. Votes and accepts lock the row they
  * change, so concurrent votes never lose an update.
  */
 #include <stdlib.h>
@@ -38,18 +40,9 @@
     "(c.visibility = 'open' OR $2::boolean OR EXISTS (SELECT 1 " \
     "  FROM community_members cm WHERE cm.community_id = c.id " \
     "  AND cm.user_id = $1 AND cm.status = 'active')) "
-/* Hidden items: their author ($1), moderators ($3) and the community's
- * managers. */
-#define QA_HIDDEN_VISIBLE(t, community) \
-    "(NOT " t ".hidden OR " t ".author_id = $1 OR $3::boolean OR EXISTS (" \
-    "  SELECT 1 FROM community_members cm WHERE cm.community_id = " \
-    community " AND cm.user_id = $1 AND cm.role = 'manager' " \
-    "  AND cm.status = 'active')) "
-
 static const char SQL_QUESTION_GET[] =
     "SELECT " QUESTION_COLUMNS "FROM " QUESTION_FROM
-    "WHERE q.id = $4 AND q.deleted_at IS NULL AND " QA_READABLE
-    "AND " QA_HIDDEN_VISIBLE("q", "q.community_id");
+    "WHERE q.id = $3 AND q.deleted_at IS NULL AND " QA_READABLE;
 
 /*
  * Lists: $3 community id or NULL, $4 tag or NULL, $5 status filter ('' for
@@ -59,7 +52,7 @@ static const char SQL_QUESTION_GET[] =
  * per-row columns (votes, authors) are not computed for every candidate.
  */
 #define QA_LIST_WHERE \
-    "WHERE q.deleted_at IS NULL AND NOT q.hidden AND " QA_READABLE \
+    "WHERE q.deleted_at IS NULL AND " QA_READABLE \
     "AND ($3::bigint IS NULL OR q.community_id = $3::bigint) " \
     "AND ($4::text IS NULL OR q.tags @> ARRAY[$4::text]) " \
     "AND CASE $5::text WHEN 'unanswered' THEN q.answer_count = 0 " \
@@ -104,14 +97,14 @@ static const char SQL_SIMILAR[] =
     "api_time(an.created_at), " \
     "a.id, a.handle, a.display_name, a.title, a.department, " \
     "coalesce((SELECT v.value FROM answer_votes v WHERE v.answer_id = an.id " \
-    "  AND v.user_id = $1), 0), an.hidden "
+    "  AND v.user_id = $1), 0), an.hidden, " \
+    MODERATION_NOTE("answer", "an", "an.author_id", "q.community_id")
 #define ANSWER_FROM \
     "answers an JOIN questions q ON q.id = an.question_id " \
     "JOIN users a ON a.id = an.author_id "
 static const char SQL_ANSWERS[] =
     "SELECT " ANSWER_COLUMNS "FROM " ANSWER_FROM
-    "WHERE an.question_id = $2 AND an.deleted_at IS NULL AND "
-    QA_HIDDEN_VISIBLE("an", "q.community_id")
+    "WHERE an.question_id = $2 AND an.deleted_at IS NULL "
     "ORDER BY coalesce(an.id = q.accepted_answer_id, false) DESC, "
     "an.score DESC, an.created_at, an.id LIMIT 1000";
 static const char SQL_ANSWER_GET[] =
@@ -201,11 +194,10 @@ static const char SQL_UNACCEPT[] =
     "UPDATE questions SET accepted_answer_id = NULL "
     "WHERE id = $1 AND accepted_answer_id = $2";
 
-/* The viewer as query parameters: id, admin, moderator. */
+/* The viewer as query parameters: id, admin. */
 struct viewer {
 	char		 id[24];
 	const char	*admin;
-	const char	*moderator;
 };
 
 /* A write's target, as the *_TARGET statements read it. */
@@ -224,8 +216,6 @@ viewer_init(struct ctx *c, struct viewer *v)
 {
 	(void)snprintf(v->id, sizeof(v->id), "%lld", (long long)c->me.id);
 	v->admin = auth_is_admin(&c->me) ? "true" : "false";
-	v->moderator = auth_is_admin(&c->me) ||
-	    strcmp(c->me.role, "community_manager") == 0 ? "true" : "false";
 }
 
 static json_t *
@@ -236,10 +226,28 @@ json_from_text(const char *s)
 	return (s ? json_loads(s, 0, &err) : json_array());
 }
 
+/* What placeholders of hidden questions and answers leave out. */
+static const char *const QUESTION_HIDDEN_FIELDS[] = { "title", "body",
+    "html", "tags", NULL };
+static const char *const ANSWER_HIDDEN_FIELDS[] = { "body", "html", NULL };
+
+/* The item, or a placeholder when it is hidden from the viewer; NULL when
+ * out of memory. */
+static json_t *
+qa_redacted(json_t *item, int hidden, const char *note,
+    const char *const *fields)
+{
+	if (moderation_redact(item, hidden, note, fields) != 0) {
+		json_decref(item);
+		return (NULL);
+	}
+	return (item);
+}
+
 json_t *
 question_json(struct ctx *c, int row)
 {
-	return (json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:o, s:I, s:I, s:o, "
+	return (qa_redacted(json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:o, s:I, s:I, s:o, "
 	    "s:s, s:I, s:I, s:b}",
 	    "id", (json_int_t)db_int(c, row, 0),
 	    "community", db_value(c, row, 1),
@@ -255,13 +263,15 @@ question_json(struct ctx *c, int row)
 	    "created_at", db_value(c, row, 9),
 	    "customer_links", (json_int_t)db_int(c, row, 18),
 	    "my_vote", (json_int_t)db_int(c, row, 15),
-	    "hidden", db_bool(c, row, 17)));
+	    "hidden", db_bool(c, row, 17)), db_bool(c, row, 17),
+	    db_value(c, row, 19), QUESTION_HIDDEN_FIELDS));
 }
 
 static json_t *
 answer_json(struct ctx *c, int row)
 {
-	return (json_pack("{s:I, s:I, s:o, s:s, s:s, s:I, s:b, s:s, s:I, s:b}",
+	return (qa_redacted(json_pack("{s:I, s:I, s:o, s:s, s:s, s:I, s:b, "
+	    "s:s, s:I, s:b}",
 	    "id", (json_int_t)db_int(c, row, 0),
 	    "question_id", (json_int_t)db_int(c, row, 1),
 	    "author", userref_json(c, row, 7),
@@ -271,7 +281,8 @@ answer_json(struct ctx *c, int row)
 	    "accepted", db_bool(c, row, 5),
 	    "created_at", db_value(c, row, 6),
 	    "my_vote", (json_int_t)db_int(c, row, 12),
-	    "hidden", db_bool(c, row, 13)));
+	    "hidden", db_bool(c, row, 13)), db_bool(c, row, 13),
+	    db_value(c, row, 14), ANSWER_HIDDEN_FIELDS));
 }
 
 int
@@ -279,14 +290,13 @@ question_load(struct ctx *c, int64_t id, json_t **out)
 {
 	struct viewer	 v;
 	char		 idbuf[24];
-	const char	*p[4] = { v.id, NULL, NULL, idbuf };
+	const char	*p[3] = { v.id, NULL, idbuf };
 
 	*out = NULL;
 	viewer_init(c, &v);
 	p[1] = v.admin;
-	p[2] = v.moderator;
 	(void)snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
-	if (db_query(c, SQL_QUESTION_GET, 4, p) != 200)
+	if (db_query(c, SQL_QUESTION_GET, 3, p) != 200)
 		return (c->status);
 	if (db_rows(c) != 1)
 		return (ctx_fail(c, 404, NULL, NULL, "No such question."));
@@ -674,7 +684,7 @@ static int
 question_thread(struct ctx *c, const char *id)
 {
 	struct viewer	 v;
-	const char	*p[3];
+	const char	*p[2];
 	json_t		*question, *answers;
 	int		 i;
 
@@ -683,8 +693,7 @@ question_thread(struct ctx *c, const char *id)
 	viewer_init(c, &v);
 	p[0] = v.id;
 	p[1] = id;
-	p[2] = v.moderator;
-	if (db_query(c, SQL_ANSWERS, 3, p) != 200 ||
+	if (db_query(c, SQL_ANSWERS, 2, p) != 200 ||
 	    (answers = json_array()) == NULL) {
 		json_decref(question);
 		return (c->status == 200 ? ctx_fail(c, 500, NULL, NULL, NULL) :
