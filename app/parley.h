@@ -525,6 +525,33 @@ char	*quote_escalation(const char *intro, const char *heading,
 	    const struct quote_message *m, size_t n, int more,
 	    const char *marker, size_t max, size_t *outlen);
 
+/* ---- graph.c: the department graph of the network report (no Kore) ---- */
+/* Matrices are n x n, row-major: m[i * n + j] = interactions from group i
+ * to group j (>= 0). Both functions read them as an undirected graph
+ * whose tie strength of i and j is m[i][j] + m[j][i]. */
+
+#define GRAPH_MAX_NODES	500	/* O(n^3): about 0.1 s at 500 */
+
+/* Krackhardt and Stern's E-I index of group i: (external - internal) /
+ * (external + internal), from -1 (all ties inside) to 1 (all outside);
+ * internal = m[i][i], external = the sum of m[i][j] + m[j][i], j != i.
+ * defined is 0 (and index 0) when the group has no ties at all. */
+struct graph_ei {
+	double	internal;
+	double	external;
+	double	index;
+	int	defined;
+};
+/* 0, or -1 when i >= n or a count it reads is negative or NaN. */
+int	graph_ei(const double *m, size_t n, size_t i, struct graph_ei *out);
+/* Betweenness centrality of every node into out[n]: the share of shortest
+ * paths between other pairs that pass through it (Brandes' algorithm),
+ * normalised to [0, 1] by (n-1)(n-2)/2 pairs. Weighted: a path's length is
+ * the sum of 1 / strength over its ties, so strong ties are short; ties
+ * of equal length split the paths. 0, or -1 when n > GRAPH_MAX_NODES, a
+ * count is negative, NaN or infinite, or memory runs out. */
+int	graph_betweenness(const double *m, size_t n, double *out);
+
 #ifndef PARLEY_PURE
 
 #include <kore/kore.h>
@@ -921,8 +948,9 @@ int	api_customer_escalate(struct http_request *);
 int	api_customer_linked(struct http_request *);
 /* report_care.c */
 int	api_report_customer_care(struct http_request *);
-/* report_collab.c */
+/* report_collab.c; its top comment defines the figures and JSON */
 int	api_report_collaboration(struct http_request *);
+/* report_network.c; likewise */
 int	api_report_network(struct http_request *);
 /* moderation.c */
 int	api_flags(struct http_request *);
@@ -937,6 +965,45 @@ int	api_moderation_stats(struct http_request *);
 int	api_notifications(struct http_request *);
 int	api_notifications_read(struct http_request *);
 int	api_notifications_unread(struct http_request *);
+
+/* ---- report_collab.c: what the collaboration reports share ----------- */
+
+/* A report request, parsed by report_params(). */
+struct report_query {
+	char	from[KANON_DATE_LEN], to[KANON_DATE_LEN];	/* whole weeks */
+	char	asked_from[KANON_DATE_LEN], asked_to[KANON_DATE_LEN];
+	char	last_week[KANON_DATE_LEN];	/* Monday of the last week */
+	char	k_text[16];
+	int	csv;
+	int	k;
+	int	by_week;	/* collaboration: group_by=week */
+};
+/* ?from=&to=&format= (see app/report_collab.c): 200 or 422 with field. */
+int	report_params(struct ctx *, struct report_query *);
+/* 200 for analysts and admins; else writes the refusal (action) to the
+ * audit log and fails with 403. */
+int	report_allowed(struct ctx *, const char *action, const char *name);
+/* Opens the report's transaction (repeatable read: one snapshot) and
+ * writes its audit row (action, report name, the range, format and k,
+ * then extra) in it. 200 or the error. */
+int	report_begin(struct ctx *, const struct report_query *,
+	    const char *action, const char *name, const char *extra);
+/* A numeric column as a JSON real, or null. */
+json_t	*report_number(struct ctx *, int row, int col);
+/* CSV: a cell (strings quoted and guarded by kanon_csv_cell, numbers
+ * plain, null empty); the header "row_type,<columns>,note"; a row of the
+ * values of obj under the NULL-terminated columns (obj NULL: empty); the
+ * closing note with the range and k. */
+void	report_csv_cell(struct kore_buf *, const json_t *);
+void	report_csv_header(struct kore_buf *, const char *const *columns);
+void	report_csv_row(struct kore_buf *, const char *type, const json_t *obj,
+	    const char *const *columns, const char *note);
+void	report_csv_note(struct kore_buf *, const struct report_query *,
+	    const char *const *columns, const char *groups);
+/* Sends b (freed) as text/csv "parley-<name>-<from>-to-<to>.csv" with the
+ * headers and access log line ctx_finish() would have written. */
+int	report_send_csv(struct ctx *, const struct report_query *,
+	    const char *name, struct kore_buf *b);
 
 /* ---- search.c, experts.c: search and the expert finder --------------- */
 
