@@ -11,56 +11,12 @@
 // accounts, for which there is no API.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { api, login, person, assertError, unique } from '../lib/api.mjs';
+import { api, login, person, assertError } from '../lib/api.mjs';
+import { word, sql, q, post, community, question, answer } from '../lib/knowledge.mjs';
 
 let founder;
 
-function word(prefix = 'zx') {
-  return prefix + [...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
-}
-
-function sql(statement) {
-  assert.ok(process.env.PARLEY_DATABASE, 'PARLEY_DATABASE names the test database');
-  return execFileSync('psql', [process.env.PARLEY_DATABASE, '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1',
-    '-c', statement], { encoding: 'utf8' }).trim();
-}
-
 const experts = (who, qs, opts = {}) => api('GET', `/api/v1/experts?${qs}`, { session: who.session, ...opts });
-const q = (text, extra = '') => `q=${encodeURIComponent(text)}${extra}`;
-
-async function community(owner, visibility = 'open', members = []) {
-  const slug = unique('e').replace(/_/g, '-');
-  const r = await api('POST', '/api/v1/communities', { session: owner.session,
-    json: { slug, name: `Experts ${slug}`, description: '', visibility } });
-  assert.equal(r.status, 201, r.text);
-  for (const m of members) {
-    const j = await api('POST', `/api/v1/communities/${slug}/members`, { session: m.session, raw: '' });
-    if (visibility === 'closed') {
-      assert.equal(j.status, 202, j.text);
-      const a = await api('POST', `/api/v1/communities/${slug}/members/${m.handle}/approve`,
-        { session: owner.session, raw: '' });
-      assert.equal(a.status, 200, a.text);
-    } else {
-      assert.equal(j.status, 201, j.text);
-    }
-  }
-  return slug;
-}
-
-async function question(who, slug, title, body = 'Some details.', tags = []) {
-  const r = await api('POST', `/api/v1/communities/${slug}/questions`, { session: who.session,
-    json: { title, body, tags } });
-  assert.equal(r.status, 201, r.text);
-  return r.body.question;
-}
-
-async function answer(who, qid, body = `An answer ${unique('a')}`) {
-  const r = await api('POST', `/api/v1/questions/${qid}/answers`, { session: who.session, json: { body } });
-  assert.equal(r.status, 201, r.text);
-  return r.body.answer;
-}
 
 async function accept(who, aid) {
   const r = await api('POST', `/api/v1/answers/${aid}/accept`, { session: who.session, raw: '' });
@@ -70,12 +26,6 @@ async function accept(who, aid) {
 async function vote(who, aid, value) {
   const r = await api('POST', `/api/v1/answers/${aid}/votes`, { session: who.session, json: { value } });
   assert.equal(r.status, 200, r.text);
-}
-
-async function post(who, body) {
-  const r = await api('POST', '/api/v1/posts', { session: who.session, json: { body } });
-  assert.equal(r.status, 201, r.text);
-  return r.body.post;
 }
 
 async function skills(who, list) {
