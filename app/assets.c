@@ -2,7 +2,9 @@
  * The browser UI's static files from assets/ (and pinned vendor files from
  * node_modules/ under /vendor/), with the same security headers and access
  * log as the API. Paths are checked character by character: no dot
- * segments, no hidden files, nothing outside the two roots.
+ * segments, no hidden files, nothing outside the two roots. Under /vendor/
+ * only the files the UI loads are served (vendor_files below): the rest of
+ * node_modules (test tools, manifests, sources) is 404.
  */
 #include <sys/stat.h>
 
@@ -14,6 +16,28 @@
 
 
 #define ASSET_MAX	(4 * 1024 * 1024)
+
+/*
+ * What /vendor/ serves, relative to node_modules/: exactly these files
+ * (grep assets/ for "/vendor/" when adding one). Chart.js's UMD builds:
+ * assets/js/chart.js loads the minified one; the plain one is for reading.
+ */
+static const char *const vendor_files[] = {
+	"/chart.js/dist/chart.umd.min.js",
+	"/chart.js/dist/chart.umd.js",
+	NULL
+};
+
+static int
+vendor_allowed(const char *path)
+{
+	size_t	i;
+
+	for (i = 0; vendor_files[i] != NULL; i++)
+		if (strcmp(path, vendor_files[i]) == 0)
+			return (1);
+	return (0);
+}
 
 static const struct {
 	const char	*ext;
@@ -58,6 +82,8 @@ asset_file(const char *urlpath, char *out, size_t outlen)
 	if (strncmp(urlpath, "/vendor/", 8) == 0) {
 		root = "node_modules";
 		urlpath += 7;
+		if (!vendor_allowed(urlpath))
+			return (0);
 	} else if (strcmp(urlpath, "/openapi.yaml") == 0) {
 		root = "docs";
 	}

@@ -10,6 +10,7 @@ import { codePoints } from './text.js';
 import { profileHref } from './post.js';
 import { icon } from './icons.js';
 import { parseTags, tagChips, plural } from './qa.js';
+import { flagButton, hiddenNote, hiddenPlaceholder } from './flag.js';
 
 export const URL_MAX_BYTES = 2048;
 export const TAGS_MAX = 20;
@@ -88,6 +89,13 @@ export function bookmarkItem(initial, { me, showOwner = true, onTag, onDeleted, 
   const own = !!me && !!b.owner && b.owner.id === me.id;
 
   function draw() {
+    // Hidden by a moderator: its owner and the moderators get it with
+    // "moderation" (why); everyone else a placeholder.
+    if (b.hidden && !b.moderation) {
+      li.classList.add('is-hidden');
+      append(clear(li), hiddenPlaceholder('bookmark', 'hidden-placeholder bookmark-placeholder'));
+      return;
+    }
     const bar = h('div', { class: 'bookmark-actions' });
     if (own) {
       const edit = h('button', { type: 'button', class: 'post-action', 'aria-label': `Edit ${b.title}` },
@@ -97,9 +105,13 @@ export function bookmarkItem(initial, { me, showOwner = true, onTag, onDeleted, 
       edit.addEventListener('click', () => startEdit());
       del.addEventListener('click', () => confirmDelete(bar));
       bar.append(edit, del);
+    } else if (me && !b.hidden) {
+      bar.append(flagButton({ type: 'bookmark', id: b.id, what: `bookmark “${b.title}”` }));
     }
     const owner = b.owner || {};
+    li.classList.toggle('is-hidden', !!b.hidden);
     append(clear(li), [
+      b.hidden ? hiddenNote(b.moderation, 'bookmark') : null,
       h(heading, { class: 'bookmark-title' }, externalLink(b.url, b.title)),
       h('p', { class: 'bookmark-url small' }, shortUrl(b.url)),
       b.description ? h('p', { class: 'bookmark-description' }, b.description) : null,

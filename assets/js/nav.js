@@ -12,6 +12,8 @@
 //   access   'user' (signed in; the default), 'guest' (signed out only),
 //            or 'any'
 //   roles    optional list of roles allowed (e.g. ['admin'])
+//   navRoles optional list of roles the nav link is shown to, for a page
+//            others may open too (the server decides, e.g. moderation)
 //   page     () => import('./pages/x.js'); omit for a "coming soon" page
 //   summary  one sentence describing the page (used by "coming soon")
 //   section  path of the nav entry this page belongs to (a profile is in
@@ -60,6 +62,14 @@ export const ROUTES = [
     summary: 'Customer care measured by effectiveness: resolution, satisfaction and internal collaboration.',
   },
   {
+    // Community managers and admins moderate everywhere; a community's own
+    // managers moderate it, which /me does not say: the page is open to
+    // everyone signed in and shows "No access" when the queue answers 403.
+    path: 'moderation', title: 'Moderation', nav: 'primary', navRoles: ['admin', 'community_manager'],
+    page: () => import('./pages/moderation.js'),
+    summary: 'Reported content, the actions taken on it and the policy terms.',
+  },
+  {
     path: 'admin', title: 'Admin', nav: 'primary', roles: ['admin'],
     page: () => import('./pages/admin.js'),
   },
@@ -91,7 +101,8 @@ export const HOME = { signedIn: 'home', signedOut: 'signin' };
 
 /** The routes a user may see in the given navigation ('primary'|'account'). */
 export function navItems(which, user) {
-  return ROUTES.filter((r) => r.nav === which && canSee(r, user));
+  return ROUTES.filter((r) => r.nav === which && canSee(r, user)
+    && (!r.navRoles || (!!user && r.navRoles.includes(user.role))));
 }
 
 export function canSee(route, user) {

@@ -11,6 +11,7 @@ import { errorMessage, showError, showFieldError, clearErrors } from './forms.js
 import { announce } from './shell.js';
 import { tokenize, codePoints, POST_MAX } from './text.js';
 import { icon } from './icons.js';
+import { flagButton, hiddenNote, hiddenPlaceholder } from './flag.js';
 
 const MODERATOR_ROLES = new Set(['community_manager', 'admin']);
 
@@ -235,10 +236,13 @@ export function postCard(initial, opts = {}) {
     clear(el);
     el.classList.toggle('post-deleted', !!post.deleted);
     el.classList.toggle('post-hidden', !!post.hidden && !post.deleted);
-    if (post.deleted || post.hidden) {
+    // A hidden post: its author and the moderators get it with
+    // "moderation" (why it was hidden); everyone else a placeholder.
+    if (post.deleted || (post.hidden && !post.moderation)) {
       el.removeAttribute('aria-labelledby');
-      el.append(h('p', { class: 'post-placeholder' },
-        post.deleted ? 'This post was deleted.' : 'This post was hidden by a moderator.'));
+      el.append(post.deleted
+        ? h('p', { class: 'post-placeholder' }, 'This post was deleted.')
+        : hiddenPlaceholder('post', 'post-placeholder'));
       return;
     }
     const authorId = `post-${post.id}-author`;
@@ -267,6 +271,7 @@ export function postCard(initial, opts = {}) {
       h('div', { class: 'post-main' },
         meta,
         context,
+        post.hidden ? hiddenNote(post.moderation, 'post') : null,
         postBody(post),
         historySlot = h('div', { class: 'post-history', id: `post-${post.id}-history`, hidden: !historyOpen }),
         actions()));
@@ -315,6 +320,11 @@ export function postCard(initial, opts = {}) {
         icon('edit'), h('span', { class: 'post-action-label' }, 'Edit'));
       edit.addEventListener('click', () => startEdit());
       bar.append(edit);
+    }
+    // Anyone but the author may report a post to the moderators (not once
+    // it is hidden: there is nothing left to report).
+    if (session.user && !isAuthor(post) && !post.hidden) {
+      bar.append(flagButton({ type: 'post', id: post.id, what: `post by ${(post.author || {}).display_name || 'someone'}` }));
     }
     if (canDelete(post)) {
       const del = h('button', { type: 'button', class: 'post-action post-action-danger', 'aria-label': 'Delete post' },

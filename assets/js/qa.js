@@ -76,6 +76,9 @@ export function byline(author, createdAt, prefix = 'Asked by') {
 export function questionItem(q, { showCommunity = false, headingLevel = 'h3' } = {}) {
   const answered = (q.answer_count || 0) > 0;
   const accepted = !!q.accepted_answer_id || q.accepted === true;
+  // Hidden by a moderator: without its title for everyone but its author
+  // and the moderators ("moderation" set), who see it marked.
+  const gone = !!q.hidden && !q.moderation;
   return h('li', { class: 'question-item', dataset: { questionId: String(q.id) } },
     h('div', { class: 'question-stats', 'aria-hidden': 'true' },
       h('span', { class: 'qstat' }, h('strong', null, String(q.score ?? 0)), h('span', null, (q.score ?? 0) === 1 ? 'vote' : 'votes')),
@@ -83,7 +86,8 @@ export function questionItem(q, { showCommunity = false, headingLevel = 'h3' } =
         h('strong', null, String(q.answer_count ?? 0)), h('span', null, q.answer_count === 1 ? 'answer' : 'answers'))),
     h('div', { class: 'question-main' },
       h(headingLevel, { class: 'question-title' },
-        h('a', { href: questionHref(q.id) }, q.title),
+        h('a', { href: questionHref(q.id) }, gone ? 'Hidden by a moderator' : q.title),
+        q.hidden && !gone ? [' ', h('span', { class: 'badge badge-danger' }, 'Hidden')] : null,
         h('span', { class: 'visually-hidden' },
           `, ${plural(q.score ?? 0, 'vote', 'votes')}, ${plural(q.answer_count ?? 0, 'answer', 'answers')}${accepted ? ', answer accepted' : ''}`)),
       h('div', { class: 'question-meta' },

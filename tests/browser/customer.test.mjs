@@ -464,11 +464,11 @@ test('reports: an analyst sees the customer-care table, the hidden small groups 
     assert.ok(!got.text.includes(`Beta ${topic}`));
 
     // Another range: the form's dates go to the address; a reversed one is refused here.
-    await page.getByLabel('From').fill('2017-10-30');
-    await page.getByLabel('To').fill('2017-10-01');
+    await page.getByLabel('From', { exact: true }).fill('2017-10-30');
+    await page.getByLabel('To', { exact: true }).fill('2017-10-01');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByText('The last day comes after the first.').waitFor();
-    await page.getByLabel('To').fill('2017-11-05');
+    await page.getByLabel('To', { exact: true }).fill('2017-11-05');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/from=2017-10-30&to=2017-11-05/);
     await page.locator('#report-status').getByText(/^Weeks from /).waitFor();

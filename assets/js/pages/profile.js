@@ -29,6 +29,9 @@ export function profileChanges(values, user) {
   const manager = values.manager.replace(/^@/, '').toLowerCase();
   const currentManager = user.manager ? user.manager.handle.toLowerCase() : '';
   if (manager !== currentManager) changes.manager = manager || null;
+  if (typeof values.analytics_opt_out === 'boolean' && values.analytics_opt_out !== !!user.analytics_opt_out) {
+    changes.analytics_opt_out = values.analytics_opt_out;
+  }
   return changes;
 }
 
@@ -90,6 +93,18 @@ function profileForm(user) {
       name: 'skills', id: 'profile-skills', label: 'Skills', value: skillNames(user).join(', '),
       hint: 'Separate skills with commas, for example: PostgreSQL, Negotiation, Public speaking.',
     }),
+    // Person-level analytics (the collaboration reports): they never list
+    // anyone, but a person may ask to be left out of the counts entirely.
+    h('fieldset', { class: 'fieldset-plain', id: 'profile-analytics' },
+      h('legend', null, 'Analytics'),
+      h('div', { class: 'check-field' },
+        h('input', {
+          type: 'checkbox', id: 'profile-analytics-opt-out', name: 'analytics_opt_out',
+          checked: !!user.analytics_opt_out, 'aria-describedby': 'profile-analytics-hint',
+        }),
+        h('label', { for: 'profile-analytics-opt-out' }, 'Leave me out of collaboration analytics')),
+      h('p', { class: 'field-hint', id: 'profile-analytics-hint' },
+        'The collaboration reports for HR and leadership count people by department and week, never by name, and only in groups of several people. Tick this to be left out of those counts altogether (from the next report on).')),
     actions(submitButton('Save profile', { busyText: 'Saving…' })));
 }
 
@@ -98,8 +113,8 @@ export function render({ root, route, announce }) {
   const cardSlot = h('div', { class: 'profile-aside' }, profileCard(user));
   const form = profileForm(user);
 
-  handleSubmit(form, async (values) => {
-    const changes = profileChanges(values, user);
+  handleSubmit(form, async (values, f) => {
+    const changes = profileChanges({ ...values, analytics_opt_out: f.elements.namedItem('analytics_opt_out').checked }, user);
     if (!Object.keys(changes).length) {
       announce('Nothing to save: the profile is unchanged.', 'info');
       return;
@@ -111,6 +126,7 @@ export function render({ root, route, announce }) {
     // Show what the server kept (skills are trimmed and de-duplicated).
     form.elements.namedItem('skills').value = skillNames(user).join(', ');
     form.elements.namedItem('manager').value = user.manager ? user.manager.handle : '';
+    form.elements.namedItem('analytics_opt_out').checked = !!user.analytics_opt_out;
     announce('Profile saved.', 'success');
   }, {
     validate: (values) => {

@@ -7,6 +7,7 @@ import { errorMessage } from '../forms.js';
 import { textComposer } from '../post.js';
 import { icon } from '../icons.js';
 import { customerLinksNote } from '../customer.js';
+import { flagButton, hiddenNote, hiddenPlaceholder } from '../flag.js';
 import { plural, qaBody, tagChips, byline, voteControl, communityHref, BODY_MAX } from '../qa.js';
 
 // Besides the asker and the community's managers, admins may accept.
@@ -54,7 +55,10 @@ export async function render({ root, params, query, user, announce, isCurrent, n
   }
   if (!isCurrent()) return null;
   loading.remove();
-  document.title = `${question.title} · Parley`;
+  // Hidden by a moderator: its author and the moderators get it whole with
+  // "moderation" (why); everyone else a placeholder without title or body.
+  const questionGone = !!question.hidden && !question.moderation;
+  document.title = `${questionGone ? 'Hidden question' : question.title} · Parley`;
 
   const asker = !!user && !!question.author && question.author.id === user.id;
   const canAccept = asker || myRole === 'manager' || (!!user && ACCEPT_ROLES.has(user.role));
@@ -67,12 +71,15 @@ export async function render({ root, params, query, user, announce, isCurrent, n
       own: asker, ownText: 'You cannot vote on your own question',
     }),
     h('div', { class: 'qa-main' },
-      h('h1', { tabindex: '-1', class: 'page-title qa-title', id: 'question-title' }, question.title),
-      question.hidden ? h('p', { class: 'badge badge-danger' }, 'Hidden by a moderator') : null,
+      h('h1', { tabindex: '-1', class: 'page-title qa-title', id: 'question-title' }, questionGone ? 'Hidden question' : question.title),
+      question.hidden && !questionGone ? hiddenNote(question.moderation, 'question') : null,
       byline(question.author, question.created_at, 'Asked by'),
-      qaBody(question.body),
+      questionGone ? hiddenPlaceholder('question') : qaBody(question.body),
       tagChips(question.tags, { hrefFor: (t) => communityHref(question.community, `?tag=${encodeURIComponent(t)}`) }),
-      customerLinksNote('question', question.id, links, user)));
+      customerLinksNote('question', question.id, links, user),
+      user && !asker && !question.hidden
+        ? h('div', { class: 'qa-actions qa-report' }, flagButton({ type: 'question', id: question.id, what: 'question', className: 'post-action post-action-flag' }))
+        : null));
 
   /* ---- Answers -------------------------------------------------------- */
   const answersTitle = h('h2', { class: 'section-title', id: 'answers-title' });
@@ -81,19 +88,27 @@ export async function render({ root, params, query, user, announce, isCurrent, n
 
   function answerItem(a) {
     const own = !!user && !!a.author && a.author.id === user.id;
+    const gone = !!a.hidden && !a.moderation;
     const main = h('div', { class: 'qa-main' },
       a.accepted ? h('p', { class: 'accepted-label' }, icon('check', { className: 'icon icon-sm' }), 'Accepted answer') : null,
-      a.hidden ? h('p', { class: 'badge badge-danger' }, 'Hidden by a moderator') : null,
-      qaBody(a.body),
+      a.hidden && !gone ? hiddenNote(a.moderation, 'answer') : null,
+      gone ? hiddenPlaceholder('answer') : qaBody(a.body),
       byline(a.author, a.created_at, 'Answered by'));
-    if (canAccept && !a.accepted) {
+    const bar = h('div', { class: 'qa-actions' });
+    if (canAccept && !a.accepted && !a.hidden) {
       const accept = h('button', {
         type: 'button', class: 'btn btn-secondary btn-sm accept-button',
         'aria-label': `Accept the answer by ${a.author ? a.author.display_name : 'this person'}`,
       }, icon('check', { className: 'icon icon-sm' }), 'Accept');
       accept.addEventListener('click', () => acceptAnswer(a, accept));
-      main.append(h('div', { class: 'qa-actions' }, accept));
+      bar.append(accept);
     }
+    if (user && !own && !a.hidden) {
+      bar.append(flagButton({
+        type: 'answer', id: a.id, what: `answer by ${a.author ? a.author.display_name : 'someone'}`, className: 'post-action post-action-flag',
+      }));
+    }
+    if (bar.children.length) main.append(bar);
     return h('li', { class: 'answer-item' },
       h('article', {
         class: ['qa-card', 'qa-answer', a.accepted ? 'is-accepted' : null],
@@ -159,7 +174,9 @@ export async function render({ root, params, query, user, announce, isCurrent, n
         h('a', { href: communityHref(question.community), id: 'question-community' }, question.community)),
       questionEl,
       h('section', { 'aria-labelledby': 'answers-title' }, answersTitle, answerList, noAnswers),
-      h('section', { class: 'card composer-card answer-composer', 'aria-label': 'Answer this question' }, composer.form)),
+      question.hidden
+        ? h('p', { class: 'muted', id: 'answers-closed' }, 'A hidden question takes no answers.')
+        : h('section', { class: 'card composer-card answer-composer', 'aria-label': 'Answer this question' }, composer.form)),
   );
   // A search result for an answer links here with ?answer=<id>: show it
   // once the router has put focus on the heading.
