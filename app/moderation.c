@@ -169,11 +169,26 @@ static const char SQL_QUEUE_RESOLVED_MINE[] =
     PAGE_RESOLVED(IN_MANAGED("k.community_id") "AND ")
     CASE_SELECT "ORDER BY k.resolved_at DESC, k.id DESC";
 
-/* The flag, if the moderator ($2 global, $3 id) may act on it. */
+/* The flag's target, if the moderator ($2 global, $3 id) may act on it. */
 static const char SQL_FLAG_IN_SCOPE[] =
-    "SELECT f.id FROM moderation_flags f WHERE f.id = $1 AND ($2::boolean "
+    "SELECT f.target_type, f.target_id FROM moderation_flags f "
+    "WHERE f.id = $1 AND ($2::boolean "
     "OR f.community_id IN (SELECT community_id FROM community_members "
     "WHERE user_id = $3 AND role = 'manager' AND status = 'active'))";
+/*
+ * The target's row is locked before moderation_apply() locks the target's
+ * open case: an edit that raises an automatic flag holds the row (its
+ * UPDATE) and then reads the case, so taking them in the same order means
+ * an action and an edit queue behind each other instead of deadlocking.
+ */
+static const char SQL_LOCK_POST[] =
+    "SELECT 1 FROM posts WHERE id = $1 FOR UPDATE";
+static const char SQL_LOCK_QUESTION[] =
+    "SELECT 1 FROM questions WHERE id = $1 FOR UPDATE";
+static const char SQL_LOCK_ANSWER[] =
+    "SELECT 1 FROM answers WHERE id = $1 FOR UPDATE";
+static const char SQL_LOCK_BOOKMARK[] =
+    "SELECT 1 FROM bookmarks WHERE id = $1 FOR UPDATE";
 static const char SQL_APPLY[] =
     "SELECT moderation_apply($1, $2, $3, $4)";
 static const char SQL_ACTION_GET[] =
@@ -492,8 +507,8 @@ flag_act(struct ctx *c)
 {
 	static const char *const keys[] = { "action", "reason", NULL };
 	struct modscope	 s;
-	const char	*action, *reason, *p[4];
-	char		 idbuf[24], flag[24], action_id[24];
+	const char	*action, *reason, *p[4], *type, *lock;
+	char		 idbuf[24], flag[24], action_id[24], target[24];
 	int64_t		 id;
 
 	if (!path_segment(c->req, 4, idbuf, sizeof(idbuf)) ||
@@ -522,6 +537,20 @@ flag_act(struct ctx *c)
 		return (c->status);
 	if (db_rows(c) != 1)
 		return (ctx_fail(c, 404, NULL, NULL, "No such flag."));
+	type = db_value(c, 0, 0);
+	if (strcmp(type, "post") == 0)
+		lock = SQL_LOCK_POST;
+	else if (strcmp(type, "question") == 0)
+		lock = SQL_LOCK_QUESTION;
+	else if (strcmp(type, "answer") == 0)
+		lock = SQL_LOCK_ANSWER;
+	else
+		lock = SQL_LOCK_BOOKMARK;
+	int_text(target, db_int(c, 0, 1));
+	p[0] = target;
+	if (db_query(c, lock, 1, p) != 200)
+		return (c->status);
+	p[0] = flag;
 	p[1] = s.me;
 	p[2] = action;
 	p[3] = reason;

@@ -424,19 +424,21 @@ api_post_versions(struct http_request *req)
 	const char	*p[1] = { idbuf };
 	json_t		*items, *post = NULL;
 	int64_t		 id;
-	int		 i;
+	int		 i, placeholder;
 
 	if (ctx_begin(&c, req, HTTP_METHOD_GET, "GET") != 200 ||
 	    post_id_param(&c, &id) != 200)
 		return (ctx_finish(&c));
 	if (post_load(&c, id, &post) != 200)
 		return (ctx_finish(&c));
+	/* A hidden post's earlier texts are hidden with it. */
+	placeholder = json_is_null(json_object_get(post, "moderation"));
 	json_decref(post);
 	(void)snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
 	if (db_query(&c, SQL_VERSIONS, 1, p) != 200 ||
 	    (items = json_array()) == NULL)
 		return (ctx_finish(&c));
-	for (i = 0; i < db_rows(&c); i++)
+	for (i = 0; i < db_rows(&c) && !placeholder; i++)
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}",
 		    "body", db_value(&c, i, 0), "html", db_value(&c, i, 1),
 		    "written_at", db_value(&c, i, 2),

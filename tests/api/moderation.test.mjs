@@ -164,6 +164,20 @@ describe('POST /api/v1/flags', () => {
     assert.notEqual(other.id, first.id);
   });
 
+  test('concurrent flags: one case per target, one open flag per person', async () => {
+    const a = await person();
+    const p = await post(a, 'everyone flags this at once');
+    const people = await Promise.all(Array.from({ length: 8 }, () => person()));
+    const made = await Promise.all(people.map((x) => flag(x, { target_type: 'post', target_id: p.id, reason: 'spam' })));
+    assert.deepEqual(made.map((r) => r.status), people.map(() => 201));
+    const same = await Promise.all(Array.from({ length: 6 }, () =>
+      flag(employee, { target_type: 'post', target_id: p.id, reason: 'spam' })));
+    assert.deepEqual(same.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409]);
+    const k = caseOf(await allCases(globalMod), 'post', p.id);
+    assert.equal(k.flag_count, 9);
+    assert.equal(sql(`SELECT count(*) FROM moderation_cases WHERE target_type = 'post' AND target_id = ${p.id}`), '1');
+  });
+
   test('the target must exist and be visible to the flagger: 422 field target_id', async () => {
     const a = await person();
     const gone = await post(a, 'to be deleted');
@@ -351,7 +365,10 @@ describe('POST /api/v1/moderation/flags/{id}', () => {
 
   test('a hidden post is a placeholder for others (by id, in threads and lists); its author and moderators see it and why', async () => {
     const a = await person();
-    const p = await post(a, `secret plans #plans @${a.handle}`);
+    const first = await post(a, 'first draft of the secret plans');
+    assert.equal((await api('PATCH', `/api/v1/posts/${first.id}`, { session: a.session,
+      json: { body: `secret plans #plans @${a.handle}` } })).status, 200);
+    const p = first;
     const reply = await api('POST', '/api/v1/posts', { session: employee.session, json: { body: 'a reply', reply_to: p.id } });
     assert.equal(reply.status, 201);
     const f = await flagged(employee, 'post', p.id, 'confidential');
@@ -373,8 +390,13 @@ describe('POST /api/v1/moderation/flags/{id}', () => {
     assert.equal(listed.body, '');
     assert.equal(listed.html, '');
     assert.equal(listed.moderation, null);
+    const versions = await api('GET', `/api/v1/posts/${p.id}/versions`, { session: employee.session });
+    assert.equal(versions.status, 200);
+    assert.deepEqual(versions.body.items, [], 'earlier texts are hidden too');
 
     for (const who of [a, globalMod, founder]) {
+      const v = await api('GET', `/api/v1/posts/${p.id}/versions`, { session: who.session });
+      assert.deepEqual(v.body.items.map((x) => x.body), ['first draft of the secret plans']);
       const r = await api('GET', `/api/v1/posts/${p.id}`, { session: who.session });
       assert.equal(r.body.post.hidden, true);
       assert.match(r.body.post.body, /^secret plans/);
