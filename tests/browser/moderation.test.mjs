@@ -136,6 +136,8 @@ test('report a post; a community manager hides it with a reason; placeholder for
     await item.getByText('Attacks the whole team <b>again</b>').waitFor();   // text, not markup
     assert.match(await item.locator('.mod-flag').first().textContent(), /Personal attack · by Rita Reporter/);
     assert.equal(await item.locator('.mod-term').count(), 0, 'no policy term raised it');
+    assert.equal(await item.getByRole('heading', { level: 2 }).textContent(), `Post by Ann ${topic}`);
+    assert.ok(!/null|undefined/.test(await item.textContent()), 'no stray null or undefined');
     if (process.env.PARLEY_SHOTS) await page.screenshot({ path: `${process.env.PARLEY_SHOTS}/moderation-queue.png` });
     // Hide: a reason is required.
     await item.getByRole('button', { name: 'Hide' }).click();
@@ -256,9 +258,11 @@ test('reports on a question, an answer and a bookmark; hidden ones show as place
   const asker = await withRole('employee', { display_name: `Quinn ${topic}` });
   const answerer = await withRole('employee', { display_name: `Abe ${topic}` });
   const reader = await withRole('employee');
+  const owner = await withRole('employee');   // manages the community, nothing else
   const founder = await login('founder');
   const slug = unique('mq').replace(/_/g, '-');
-  await ok(await api('POST', '/api/v1/communities', { session: asker.session, json: { slug, name: `Mod ${topic}`, visibility: 'open' } }), 201);
+  await ok(await api('POST', '/api/v1/communities', { session: owner.session, json: { slug, name: `Mod ${topic}`, visibility: 'open' } }), 201);
+  await ok(await api('POST', `/api/v1/communities/${slug}/members`, { session: asker.session, raw: '' }), 201);
   const q = (await ok(await api('POST', `/api/v1/communities/${slug}/questions`, {
     session: asker.session, json: { title: `How do we handle ${topic} here?`, body: `Question body ${topic}` },
   }), 201)).question;
@@ -289,6 +293,25 @@ test('reports on a question, an answer and a bookmark; hidden ones show as place
     await dialog.getByRole('radio', { name: 'Spam' }).check();
     await dialog.getByRole('button', { name: 'Send report' }).click();
     await statusText(page, 'Thank you. Your report about this bookmark went to the moderators.');
+  });
+
+  // The community's manager (an employee) moderates it: no link in the
+  // header, but the page shows the community's cases and not the bookmark.
+  await withPage(t, { session: owner.session }, async ({ page }) => {
+    await page.goto(`${BASE}/#/home`);
+    await heading(page, /^Welcome/);
+    const nav = page.getByRole('navigation', { name: 'Primary' });
+    await nav.getByRole('link', { name: 'Bookmarks' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Moderation' }).count(), 0);
+    await page.goto(`${BASE}/#/moderation`);
+    await heading(page, 'Moderation');
+    const qCase = await findCase(page, 'question', q.id);
+    assert.equal(await qCase.getByRole('heading', { level: 2 }).textContent(), `How do we handle ${topic} here?`);
+    assert.equal(await qCase.locator('.mod-community').textContent(), slug);
+    const aCase = await findCase(page, 'answer', a.id);
+    assert.equal(await aCase.getByRole('link', { name: `Answer by Abe ${topic} to “How do we handle ${topic} here?”` }).getAttribute('href'), `#/questions/${q.id}?answer=${a.id}`);
+    assert.equal(await page.locator(`.mod-case[data-target-type="bookmark"][data-target-id="${b.id}"]`).count(), 0, 'bookmarks are for global moderators');
+    assert.equal(await page.getByRole('tab', { name: 'Policy terms' }).count(), 0);
   });
 
   // Hide the answer and the bookmark through the API; the reader sees placeholders.

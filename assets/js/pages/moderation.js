@@ -14,7 +14,7 @@
 //
 // The view is in the address: #/moderation?view=open|resolved|audit|
 // policy|stats.
-import { h, clear, pageHeader, link, time } from '../dom.js';
+import { h, clear, append, pageHeader, link, time } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { errorMessage, showFieldError, showFormError, clearErrors } from '../forms.js';
 import { pagedList, withCursor } from '../paged.js';
@@ -46,9 +46,14 @@ const ACTIONS = {
   },
 };
 
-/** Where the reported content is: a route link, or the bookmark's address. */
-function targetLink(t) {
-  const title = t.title || (t.excerpt ? `${[...t.excerpt].slice(0, 80).join('')}${[...t.excerpt].length > 80 ? '…' : ''}` : `${TYPE_LABELS[t.type] || 'Item'} ${t.id}`);
+/** Where the reported content is: a route link, or the bookmark's address.
+ *  Posts have no title: "Post by Ann" (the text is below); answers are
+ *  named after their question. */
+function targetLink(t, author) {
+  const by = author ? ` by ${author.display_name || `@${author.handle}`}` : '';
+  const title = t.type === 'answer'
+    ? `Answer${by}${t.title ? ` to “${t.title}”` : ''}`
+    : t.title || `${TYPE_LABELS[t.type] || 'Item'}${by}`;
   switch (t.type) {
     case 'post': return h('a', { href: link(`posts/${t.id}`), class: 'mod-target-link' }, title);
     case 'question': return h('a', { href: questionHref(t.id), class: 'mod-target-link' }, title);
@@ -181,12 +186,12 @@ export async function render({ root, query, user, announce, isCurrent }) {
         b.addEventListener('click', () => openAction(a, actionsBar, b));
         actionsBar.append(b);
       }
-      clear(li).append(
+      append(clear(li), [
         h('div', { class: 'mod-case-head' },
           h('span', { class: 'badge mod-type' }, TYPE_LABELS[tg.type] || tg.type),
           tg.hidden ? h('span', { class: 'badge badge-danger' }, 'Hidden') : null,
           tg.deleted ? h('span', { class: 'badge' }, 'Deleted by its author') : null,
-          h('h2', { class: 'mod-case-title', id: headingId }, targetLink(tg)),
+          h('h2', { class: 'mod-case-title', id: headingId }, targetLink(tg, c.author)),
           tg.community ? h('a', { class: 'mod-community small', href: link(`communities/${encodeURIComponent(tg.community)}`) }, tg.community) : null),
         tg.excerpt ? h('blockquote', { class: 'mod-excerpt' }, tg.excerpt) : h('p', { class: 'muted mod-excerpt-empty' }, 'No text.'),
         h('p', { class: 'mod-byline small muted' },
@@ -214,7 +219,7 @@ export async function render({ root, query, user, announce, isCurrent }) {
         c.resolution ? h('p', { class: 'mod-resolution', id: `case-${c.id}-resolution` },
           h('strong', null, actionName(c.resolution.action)), ' by ', userLink(c.resolution.moderator), ' ',
           time(c.resolution.at, { withTime: true }), ': ', h('q', null, c.resolution.reason)) : null,
-        actionsBar.children.length ? actionsBar : null);
+        actionsBar.children.length ? actionsBar : null]);
     }
 
     function openAction(action, bar, opener) {
@@ -411,6 +416,7 @@ export async function render({ root, query, user, announce, isCurrent }) {
       e.preventDefault();
       if (busy) return;
       clearErrors(form);
+      for (const tr of tbody.children) tr.classList.remove('has-error');
       const list = [...tbody.children].map((tr) => ({
         pattern: tr.querySelector('input').value, category: tr.querySelector('select').value,
       }));
@@ -478,9 +484,12 @@ export async function render({ root, query, user, announce, isCurrent }) {
       panel.append(h('p', { class: 'muted', id: 'stats-no-chart' }, 'The chart appears once reports have been answered.'));
       return;
     }
-    const hours = (m) => (m === null || m === undefined ? null : Math.round((Number(m) / 60) * 100) / 100);
-    const c = chartCard('chart-moderation-times', 'Hours to first moderator action, per community',
-      'Median and 90th percentile, in hours.',
+    // The unit that suits the slowest figure: seconds, minutes or hours.
+    const top = Math.max(...timed.map((x) => Number(x.p90_minutes_to_first_action ?? x.median_minutes_to_first_action) || 0));
+    const [unit, per] = top < 2 ? ['seconds', 1 / 60] : top < 120 ? ['minutes', 1] : ['hours', 60];
+    const inUnit = (m) => (m === null || m === undefined ? null : Math.round((Number(m) / per) * 100) / 100);
+    const c = chartCard('chart-moderation-times', 'Time to first moderator action, per community',
+      `Median and 90th percentile, in ${unit}.`,
       simpleTable(['Community', 'Median', '90th percentile'], timed.map((x) => [name(x),
         minutesText(x.median_minutes_to_first_action), minutesText(x.p90_minutes_to_first_action)])));
     const box = h('div', { class: 'chart-grid', id: 'stats-charts' }, c.card);
@@ -490,11 +499,11 @@ export async function render({ root, query, user, announce, isCurrent }) {
       data: {
         labels: timed.map(name),
         datasets: [
-          { label: 'Median (hours)', data: timed.map((x) => hours(x.median_minutes_to_first_action)), backgroundColor: PALETTE[0] },
-          { label: '90th percentile (hours)', data: timed.map((x) => hours(x.p90_minutes_to_first_action)), backgroundColor: PALETTE[1] },
+          { label: `Median (${unit})`, data: timed.map((x) => inUnit(x.median_minutes_to_first_action)), backgroundColor: PALETTE[0] },
+          { label: `90th percentile (${unit})`, data: timed.map((x) => inUnit(x.p90_minutes_to_first_action)), backgroundColor: PALETTE[1] },
         ],
       },
-      options: { indexAxis: 'y', scales: { x: { beginAtZero: true, title: { display: true, text: 'hours' } } } },
+      options: { indexAxis: 'y', scales: { x: { beginAtZero: true, title: { display: true, text: unit } } } },
     }]], charts, { box, isCurrent, announce });
   }
 
