@@ -51,6 +51,16 @@ body_read_all(struct ctx *c, size_t max)
 }
 
 int
+body_stream(struct ctx *c, const char *content_type, size_t max)
+{
+	if (!content_type_is(c->req, content_type))
+		return (ctx_fail(c, 415, NULL, NULL, "Unsupported content type."));
+	if (c->req->content_length > max)
+		return (ctx_fail(c, 413, NULL, NULL, NULL));
+	return (HTTP_STATUS_OK);
+}
+
+int
 body_raw(struct ctx *c, const char *content_type, size_t max)
 {
 	int	status;

@@ -2,9 +2,10 @@
  * CSV files of the public "Customer Support on Twitter" data set (twcs.csv
  * and the ERICSSON subsets of it) as customer messages.
  *
- * csv_next() reads one RFC 4180 record at a time from a buffer (quoted
- * fields may hold separators, newlines and "" escapes), so a 32 MiB file is
- * never copied whole; csv_header_map() finds the columns we need by name;
+ * csv_next() reads one RFC 4180 record at a time (quoted fields may hold
+ * separators, newlines and "" escapes) from a buffer or from a stream fed
+ * piece by piece, a record possibly spanning pieces, so a 32 MiB upload is
+ * never held whole; csv_header_map() finds the columns we need by name;
  * csv_row_message() turns one record into a message for customer_ingest()
  * or says, in a sentence that never quotes the row, why it cannot.
  *
@@ -29,6 +30,16 @@ csv_reader_init(struct csv_reader *r, const char *buf, size_t len)
 	memset(r, 0, sizeof(*r));
 	r->buf = buf;
 	r->len = len;
+	r->eof = 1;
+}
+
+void
+csv_reader_feed(struct csv_reader *r, const char *buf, size_t len, int eof)
+{
+	r->buf = buf;
+	r->len = len;
+	r->pos = 0;
+	r->eof = eof;
 }
 
 void
@@ -66,9 +77,10 @@ csv_put(struct csv_reader *r, char ch)
 	r->data[r->dlen++] = ch;
 }
 
-/* Ends the current field: NUL-terminates it and records where it is. */
+/* Ends the current field: NUL-terminates it and records where it is (as
+ * an offset: r->data may still move while the record grows). */
 static void
-csv_end_field(struct csv_reader *r, size_t start)
+csv_end_field(struct csv_reader *r)
 {
 	struct csv_field	*f;
 	size_t			 cap;
@@ -89,9 +101,28 @@ csv_end_field(struct csv_reader *r, size_t start)
 		r->fields = f;
 		r->fcap = cap;
 	}
-	r->fields[r->nfields].s = r->data + start;
-	r->fields[r->nfields].len = r->dlen - 1 - start;
+	r->fields[r->nfields].s = NULL;
+	r->fields[r->nfields].off = r->start;
+	r->fields[r->nfields].len = r->dlen - 1 - r->start;
 	r->nfields++;
+	r->start = r->dlen;
+	r->quoted = 0;
+}
+
+/* Ends the record: its last field, an unclosed quote, the field
+ * pointers. Returns 1 (csv_next's "a record"). */
+static int
+csv_end_record(struct csv_reader *r)
+{
+	size_t	i;
+
+	csv_end_field(r);
+	if (r->inq && !r->failed)
+		r->failed = CSV_ERR_QUOTE;
+	r->in_record = r->inq = r->qpend = 0;
+	for (i = 0; i < r->nfields; i++)
+		r->fields[i].s = r->data + r->fields[i].off;
+	return (1);
 }
 
 /* Skips empty lines (CRLF, LF or lone CR) before a record. */
@@ -106,54 +137,66 @@ csv_skip_blank(struct csv_reader *r)
 /*
  * Reads the next record into r->fields. Returns 1 with r->record set to its
  * number (the first record, the header, is 1; empty lines are not
- * records), 0 at the end of the buffer. r->failed is then 0, or says why
- * the record is unusable (the reader has still moved past it, so the next
- * call reads the next record). Fields point into r's storage until the
- * next call; each is NUL-terminated (a NUL byte inside makes has_nul).
+ * records), 0 at the end of the input, CSV_MORE when a stream needs its
+ * next piece. r->failed is then 0, or says why the record is unusable
+ * (the reader has still moved past it, so the next call reads the next
+ * record). Fields point into r's storage
+ * until the next call; each is NUL-terminated (a NUL byte inside makes
+ * has_nul). A record may span pieces: where it stopped is kept in r.
  */
 int
 csv_next(struct csv_reader *r)
 {
-	size_t	start = 0;
-	int	quoted = 0, inq = 0;
 	char	ch;
 
-	csv_skip_blank(r);
-	if (r->pos >= r->len)
-		return (0);
-	r->record++;
-	r->dlen = r->nfields = 0;
-	r->failed = r->has_nul = 0;
+	if (!r->in_record) {
+		csv_skip_blank(r);
+		if (r->pos >= r->len)
+			return (r->eof ? 0 : CSV_MORE);
+		r->record++;
+		r->dlen = r->nfields = r->start = 0;
+		r->failed = r->has_nul = 0;
+		r->quoted = r->inq = r->qpend = 0;
+		r->in_record = 1;
+	}
 	while (r->pos < r->len) {
 		ch = r->buf[r->pos++];
-		if (inq) {
-			if (ch != '"')
-				csv_put(r, ch);
-			else if (r->pos < r->len && r->buf[r->pos] == '"') {
+		if (ch == '\0')
+			r->has_nul = 1;
+		if (r->qpend) {
+			/* A quote inside quotes: "" or the quote's end. */
+			r->qpend = 0;
+			if (ch == '"') {
 				csv_put(r, '"');
-				r->pos++;
-			} else
-				inq = 0;
-		} else if (ch == '"' && !quoted && r->dlen == start) {
-			quoted = inq = 1;
+				continue;
+			}
+			r->inq = 0;
+		} else if (r->inq) {
+			if (ch == '"')
+				r->qpend = 1;
+			else
+				csv_put(r, ch);
+			continue;
+		}
+		if (ch == '"' && !r->quoted && r->dlen == r->start) {
+			r->quoted = r->inq = 1;
 		} else if (ch == ',') {
-			csv_end_field(r, start);
-			start = r->dlen;
-			quoted = 0;
+			csv_end_field(r);
 		} else if (ch == '\n' || ch == '\r') {
+			/* A CR at the end of a piece leaves its LF to the
+			 * next one, where it reads as an empty line. */
 			if (ch == '\r' && r->pos < r->len &&
 			    r->buf[r->pos] == '\n')
 				r->pos++;
-			break;
+			return (csv_end_record(r));
 		} else		/* lenient: stray quotes are text */
 			csv_put(r, ch);
-		if (ch == '\0')
-			r->has_nul = 1;
 	}
-	csv_end_field(r, start);
-	if (inq && !r->failed)
-		r->failed = CSV_ERR_QUOTE;
-	return (1);
+	if (!r->eof)
+		return (CSV_MORE);
+	if (r->qpend)		/* the closing quote was the last byte */
+		r->inq = r->qpend = 0;
+	return (csv_end_record(r));
 }
 
 const char *

@@ -2,22 +2,34 @@
  * CSV import of customer conversations in the layout of the public
  * "Customer Support on Twitter" data set (issue 5).
  *
- * The body (up to 32 MiB) is read once; csv.c walks it record by record
- * and turns each row into a message or a rejection. Good rows go to
- * customer_ingest() (sql/0009_customer.sql) in batches of IMPORT_BATCH,
- * all in one transaction: a fatal error leaves nothing half-written, and
- * re-importing a file only finds duplicates.
+ * The body (up to 32 MiB; Kore keeps one over http_body_disk_offload in a
+ * temporary file) is read in pieces of IMPORT_PIECE bytes and fed to
+ * csv.c's reader, which turns it into records however they fall across
+ * pieces: the file is never held whole. Good rows go to customer_ingest()
+ * (sql/0013) in batches of IMPORT_BATCH, all in one transaction: a fatal
+ * error leaves nothing half-written, and re-importing a file only finds
+ * duplicates. customer_ingest() works in proportion to its batch, so a
+ * big file costs the sum of its batches.
+ *
+ * The transaction holds the channel's advisory lock from its start: a
+ * webhook delivery to the same channel waits for it at most 2 s and is
+ * then answered 503 (the sender retries). Deliveries to other channels do
+ * not wait for an import.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "parley.h"
 
 #define IMPORT_MAX		(32 * 1024 * 1024)
-#define IMPORT_BATCH		1000	/* messages per customer_ingest() */
+#define IMPORT_PIECE		(256 * 1024)	/* bytes read at a time */
+#define IMPORT_BATCH		5000	/* rows per customer_import_rows() */
 #define IMPORT_REJECTED_MAX	1000	/* rejections listed in the answer */
 
 static const char SQL_CHANNEL[] =
     "SELECT 1 FROM customer_channels WHERE id = $1";
+static const char SQL_LOCK[] =
+    "SELECT customer_channel_lock($1, 0)";
 static const char SQL_INGEST[] =
     "SELECT customer_ingest($1, $2::jsonb)";
 
@@ -89,26 +101,49 @@ import_message(const struct csv_message *m)
 	    "sent_at", m->sent_at));
 }
 
+/* The next record, reading the body a piece at a time when the reader
+ * needs more: 1, 0 at the end, or -1 after a failure (c->status set). */
+static int
+import_next(struct ctx *c, struct csv_reader *rd, char *piece)
+{
+	ssize_t	 n;
+	int	 got;
+
+	while ((got = csv_next(rd)) == CSV_MORE) {
+		if ((n = http_body_read(c->req, piece, IMPORT_PIECE)) == -1) {
+			ctx_fail(c, 400, NULL, NULL,
+			    "The request body could not be read.");
+			return (-1);
+		}
+		csv_reader_feed(rd, piece, (size_t)n, n == 0);
+	}
+	if (got == 1 && rd->failed == CSV_ERR_MEMORY) {
+		ctx_fail(c, 500, NULL, NULL, NULL);
+		return (-1);
+	}
+	return (got);
+}
+
 /* Reads the header, then every row; good rows are sent in batches. 200,
  * or 422 naming a missing column, or another error. */
 static int
-import_rows(struct ctx *c, struct csv_reader *rd, struct import_run *run)
+import_rows(struct ctx *c, struct csv_reader *rd, struct import_run *run,
+    char *piece)
 {
 	struct csv_header	 h;
 	struct csv_message	 m;
 	const char		*why;
 	char			 msg[128];
-	int			 status;
+	int			 got, status;
 
-	(void)csv_next(rd);
+	if (import_next(c, rd, piece) == -1)
+		return (c->status);
 	if ((why = csv_header_map(rd, &h)) != NULL) {
 		snprintf(msg, sizeof(msg), "The CSV header has no %s column.",
 		    why);
 		return (ctx_fail(c, 422, NULL, why, msg));
 	}
-	while (csv_next(rd)) {
-		if (rd->failed == CSV_ERR_MEMORY)
-			return (ctx_fail(c, 500, NULL, NULL, NULL));
+	while ((got = import_next(c, rd, piece)) == 1) {
 		if ((why = csv_row_message(rd, &h, &m)) != NULL) {
 			if (import_reject(c, run, rd->record, why) != 200)
 				return (c->status);
@@ -120,6 +155,8 @@ import_rows(struct ctx *c, struct csv_reader *rd, struct import_run *run)
 		    (status = import_flush(c, run)) != 200)
 			return (status);
 	}
+	if (got == -1)
+		return (c->status);
 	return (import_flush(c, run));
 }
 
@@ -152,6 +189,8 @@ api_customer_import(struct http_request *req)
 	struct ctx		c;
 	struct csv_reader	rd;
 	struct import_run	run;
+	const char		*p[1];
+	char			*piece = NULL;
 
 	memset(&run, 0, sizeof(run));
 	csv_reader_init(&rd, NULL, 0);
@@ -163,16 +202,18 @@ api_customer_import(struct http_request *req)
 		goto out;
 	}
 	if ((run.batch = json_array()) == NULL ||
-	    (run.rejected = json_array()) == NULL) {
+	    (run.rejected = json_array()) == NULL ||
+	    (piece = malloc(IMPORT_PIECE)) == NULL) {
 		ctx_fail(&c, 500, NULL, NULL, NULL);
 		goto out;
 	}
 	if (import_channel(&c, &run) != 200 ||
-	    body_raw(&c, "text/csv", IMPORT_MAX) != 200)
+	    body_stream(&c, "text/csv", IMPORT_MAX) != 200)
 		goto out;
-	csv_reader_init(&rd, (const char *)c.raw->data, c.raw->offset);
-	if (db_begin(&c) != 200 || import_rows(&c, &rd, &run) != 200 ||
-	    db_commit(&c) != 200)
+	csv_reader_feed(&rd, piece, 0, 0);
+	p[0] = run.channel;
+	if (db_begin(&c) != 200 || db_query(&c, SQL_LOCK, 1, p) != 200 ||
+	    import_rows(&c, &rd, &run, piece) != 200 || db_commit(&c) != 200)
 		goto out;
 	c.out = json_pack("{s:I, s:I, s:I, s:O, s:I}",
 	    "imported", run.imported, "duplicates", run.duplicates,
@@ -182,6 +223,7 @@ api_customer_import(struct http_request *req)
 		ctx_fail(&c, 500, NULL, NULL, NULL);
 out:
 	csv_reader_free(&rd);
+	free(piece);
 	json_decref(run.batch);
 	json_decref(run.rejected);
 	return (ctx_finish(&c));

@@ -383,14 +383,20 @@ enum { CSV_COL_TWEET_ID, CSV_COL_AUTHOR_ID, CSV_COL_INBOUND,
 /* Why a record is unusable (csv_reader.failed); 0: it is fine. */
 enum { CSV_ERR_QUOTE = 1, CSV_ERR_LONG, CSV_ERR_FIELDS, CSV_ERR_MEMORY };
 
+/* csv_next(): no whole record is left in the input fed so far. */
+#define CSV_MORE	(-1)
+
 struct csv_field {
 	const char	*s;	/* NUL-terminated, unquoted */
 	size_t		 len;
+	size_t		 off;	/* of s in the reader's data */
 };
-/* Reads records from buf[0..len), which must outlive it. */
+/* Reads records from buf[0..len), which must outlive the calls that read
+ * it; a stream is fed piece by piece (csv_reader_feed). */
 struct csv_reader {
 	const char		*buf;
 	size_t			 len, pos;
+	int			 eof;		/* buf is the last piece */
 	long			 record;	/* number of the last record */
 	struct csv_field	*fields;
 	size_t			 nfields, fcap;
@@ -398,6 +404,9 @@ struct csv_reader {
 	size_t			 dlen, dcap;
 	int			 failed;	/* CSV_ERR_*, or 0 */
 	int			 has_nul;	/* a NUL byte in the record */
+	/* where csv_next() stopped inside a record, between pieces */
+	int			 in_record, quoted, inq, qpend;
+	size_t			 start;		/* of the current field */
 };
 struct csv_header {
 	int	col[CSV_NCOLS];		/* field index, or -1 */
@@ -412,13 +421,21 @@ struct csv_message {
 	size_t		 text_len;
 };
 
+/* A reader of the whole of buf[0..len). */
 void	csv_reader_init(struct csv_reader *, const char *buf, size_t len);
+/* For a stream: after csv_reader_init(r, NULL, 0) and whenever csv_next()
+ * says CSV_MORE, the next piece (its bytes are copied out as they are
+ * read, so the piece may be reused once csv_next() asks for more); eof
+ * when it is the last one (len may then be 0). */
+void	csv_reader_feed(struct csv_reader *, const char *buf, size_t len,
+	    int eof);
 void	csv_reader_free(struct csv_reader *);
 /* Reads the next RFC 4180 record (quoted fields may hold commas, CR, LF
  * and "" escapes; CRLF, LF or CR end records; empty lines are skipped and
  * not counted). 1 with r->record its number (the header is 1), 0 at the
- * end. A record that is unusable still counts: r->failed says why, and
- * the next call reads on after it. */
+ * end, CSV_MORE when a stream needs its next piece (the record read so
+ * far is kept). A record that is unusable still counts: r->failed says
+ * why, and the next call reads on after it. */
 int	csv_next(struct csv_reader *);
 /* The sentence for a CSV_ERR_* code (NULL for 0). */
 const char *csv_error(int failed);
@@ -651,6 +668,11 @@ int	body_json(struct ctx *);
 /* Reads a raw body of the given content type (e.g. "text/html") up to max
  * bytes into ctx->raw. */
 int	body_raw(struct ctx *, const char *content_type, size_t max);
+/* For a body the handler reads itself, piece by piece, with
+ * http_body_read() (a big import: Kore keeps one over
+ * http_body_disk_offload in a file): checks only the content type (415)
+ * and the declared size (413). */
+int	body_stream(struct ctx *, const char *content_type, size_t max);
 /* Typed getters. present is set to 1 when the key exists (may be NULL).
  * Strings are checked for length in code points; NULL JSON means absent
  * unless nullable, in which case *out is NULL and present is 1. */

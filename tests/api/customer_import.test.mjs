@@ -2,23 +2,30 @@
 // public "Customer Support on Twitter" data set. The 9 real files in the
 // shared data set import whole (and again: all duplicates); bad rows are
 // reported by record number while good rows import; a missing column is a
-// 422 naming it; roles, content type, channel and a ~32 MiB file.
+// 422 naming it; roles, content type, channel. Big files (made here from
+// the real rows, tests/lib/twcs_csv.mjs): 1 MiB + 1 byte (the first size
+// Kore keeps in a file; read in 256 KiB pieces), exactly 32 MiB (streams,
+// every row imported, threads whole, deliveries to other channels served
+// meanwhile), and 32 MiB + 1 byte (Kore's own 413).
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { api, login, person, assertError, unique } from '../lib/api.mjs';
+import { request } from 'node:http';
+import { api, login, person, assertError, unique, BASE } from '../lib/api.mjs';
+import { twcsCsv, TWCS_HEADER } from '../lib/twcs_csv.mjs';
 
 const DATA = '/work/shared/data/customer-support-twitter/';
 const HEADER = 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n';
 
 let admin;
 
-async function channel() {
+async function channel(withSecret = false) {
   const r = await api('POST', '/api/v1/customer/channels', {
     session: admin, json: { name: unique('csv'), kind: 'twitter' },
   });
   assert.equal(r.status, 201, r.text);
-  return r.body.channel.id;
+  return withSecret ? { id: r.body.channel.id, secret: r.body.webhook_secret } : r.body.channel.id;
 }
 
 const importCsv = (who, ch, raw, opts = {}) =>
@@ -158,5 +165,170 @@ describe('POST /api/v1/customer/import: refusals', () => {
   test('GET: 405; missing CSRF: 403', async () => {
     assert.equal((await api('GET', `/api/v1/customer/import?channel=${ch}`, { session: admin })).status, 405);
     assertError(await importCsv(admin, ch, HEADER, { csrf: false }), 403);
+  });
+});
+
+// One request on a connection of its own (so that it never queues behind
+// the import on a keep-alive connection of the busy worker): {status, ms,
+// body}.
+function fresh(method, path, { headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const req = request(BASE + path, { method, headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// A signed webhook delivery of messages to a channel {id, secret}.
+function deliver(ch, messages) {
+  const raw = JSON.stringify(messages);
+  const sig = 'sha256=' + createHmac('sha256', ch.secret).update(raw).digest('hex');
+  return fresh('POST', `/api/v1/customer/channels/${ch.id}/messages`,
+    { headers: { 'content-type': 'application/json', 'x-parley-signature': sig }, body: raw });
+}
+
+const live = (id) => ({ external_id: id, direction: 'inbound', author: '@live', text: `live ${id}`, sent_at: '2026-01-01T10:00:00Z' });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+describe('POST /api/v1/customer/import: big files', () => {
+  test('1 MiB + 1 byte, read in 256 KiB pieces: a quoted "" and a CRLF split between pieces, an invalid UTF-8 row rejected alone', async () => {
+    const PIECE = 256 * 1024;
+    const head = twcsCsv(PIECE - 300);
+    let csv = head.csv.toString('latin1'); // bytes as they are
+    let rows = head.rows, record = 1 + head.rows;
+    // A root whose quoted text has its "" escape across the first piece
+    // boundary (the first quote the last byte of the piece).
+    const marker = unique('split');
+    const pre = `900000001,cust1,True,2017-10-31T10:00:00Z,"${marker} `;
+    const pad = 'p'.repeat(PIECE - 1 - csv.length - pre.length);
+    csv += `${pre}${pad}""quoted"" and\nmore",,\n`;
+    assert.equal(csv.indexOf('""quoted'), PIECE - 1);
+    const splitText = `${marker} ${pad}"quoted" and\nmore`;
+    rows++; record++;
+    // Rows up to the second boundary, the last one ending in CRLF with the
+    // CR the last byte of the piece.
+    const filler = (id, len) => `${id},cust2,False,2017-10-31T11:00:00Z,${'f'.repeat(len)},,`;
+    while (csv.length < 2 * PIECE - 200) { csv += filler(900001000 + record, 80) + '\n'; rows++; record++; }
+    const last = filler(900001000 + record, 0);
+    csv += filler(900001000 + record, 2 * PIECE - 1 - csv.length - last.length) + '\r\n';
+    assert.equal(csv[2 * PIECE - 1], '\r');
+    rows++; record++;
+    // One row of bad UTF-8, then good rows to just past 1 MiB.
+    const badRecord = ++record;
+    csv += '900000002,cust3,True,2017-10-31T12:00:00Z,caf\xe9 \xff,,\n';
+    while (csv.length < 1024 * 1024 + 1 - 100) { csv += filler(900001000 + record, 60) + '\n'; rows++; record++; }
+    csv += '\n'.repeat(1024 * 1024 + 1 - csv.length);
+    const body = Buffer.from(csv, 'latin1');
+    assert.equal(body.length, 1024 * 1024 + 1);
+
+    const ch = await channel();
+    const r = await importCsv(admin, ch, body);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.imported, rows);
+    assert.equal(r.body.duplicates, 0);
+    assert.deepEqual(r.body.rejected, [{ row: badRecord, reason: 'The row is not valid UTF-8.' }]);
+    assert.equal(r.body.rejected_total, 1);
+    // The split field came out whole.
+    const list = await api('GET', `/api/v1/customer/conversations?channel=${ch}&q=${marker}`, { session: admin });
+    assert.equal(list.status, 200, list.text);
+    assert.equal(list.body.items.length, 1);
+    const one = await api('GET', `/api/v1/customer/conversations/${list.body.items[0].id}`, { session: admin });
+    assert.equal(one.body.messages[0].text, splitText);
+  });
+
+  test('exactly 32 MiB of real rows streams in: every row imported, threads whole; other channels served meanwhile; again: all duplicates',
+    { timeout: 300_000 }, async (t) => {
+      const big = twcsCsv(32 * 1024 * 1024, { exact: true });
+      assert.equal(big.csv.length, 32 * 1024 * 1024);
+      const ch = await channel(true), other = await channel(true);
+      const started = performance.now();
+      let done = false;
+      const imp = importCsv(admin, ch.id, big.csv).finally(() => { done = true; });
+      // While it runs: /healthz, a delivery to another channel, and one to
+      // the importing channel (which waits at most 2 s for the import's
+      // lock, then says 503: nothing stored, the sender retries). They
+      // start once the upload is in: until then the importing worker
+      // still accepts connections, and what it accepts waits for the
+      // import (one worker runs one handler at a time).
+      await new Promise((res) => setTimeout(res, 1500));
+      const health = [], others = [], same = [];
+      for (let i = 0; !done; i++) {
+        // One after the other: the free worker is the only one answering,
+        // and a delivery waiting for the channel holds it.
+        const h = await fresh('GET', '/healthz');
+        const o = await deliver(other, [live(`o${i}`)]);
+        const s = await deliver(ch, [live(`s${i}`)]);
+        health.push(h.ms);
+        assert.equal(h.status, 200);
+        assert.equal(o.status, 200, o.text);
+        others.push(o.ms);
+        assert.ok(s.status === 200 || s.status === 503, `same channel: ${s.status} ${s.text}`);
+        same.push(s);
+        await new Promise((res) => setTimeout(res, 250));
+      }
+      const r = await imp;
+      const seconds = (performance.now() - started) / 1000;
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.body, { imported: big.rows, duplicates: 0, conversations: big.conversations, rejected: [], rejected_total: 0 });
+      t.diagnostic(`32 MiB: ${big.rows} rows in ${seconds.toFixed(1)} s (${Math.round(big.rows / seconds)} rows/s); ` +
+        `meanwhile /healthz median ${median(health).toFixed(0)} ms (max ${Math.max(...health).toFixed(0)}), ` +
+        `another channel's delivery median ${median(others).toFixed(0)} ms (max ${Math.max(...others).toFixed(0)}), ` +
+        `same channel: ${same.filter((x) => x.status === 503).length} of ${same.length} answered 503 ` +
+        `(median ${median(same.map((x) => x.ms)).toFixed(0)} ms)`);
+      // A delivery that was told 503 stored nothing: sent again, it is new.
+      for (const [i, s] of same.entries()) {
+        const again = await deliver(ch, [live(`s${i}`)]);
+        assert.equal(again.status, 200, again.text);
+        assert.equal(JSON.parse(again.text).accepted, s.status === 503 ? 1 : 0, `delivery s${i} (first ${s.status})`);
+      }
+      // The longest real thread (of the first copy) is one conversation.
+      const q = encodeURIComponent(big.sample.subject.slice(0, 40));
+      const list = await api('GET', `/api/v1/customer/conversations?channel=${ch.id}&q=${q}&limit=100`, { session: admin });
+      assert.equal(list.status, 200, list.text);
+      const conv = list.body.items.find((c) => c.subject === big.sample.subject && c.opened_at === big.sample.opened_at);
+      assert.ok(conv, `conversation ${big.sample.opened_at} "${big.sample.subject}"`);
+      assert.equal(conv.message_count, big.sample.ids.length);
+      const one = await api('GET', `/api/v1/customer/conversations/${conv.id}`, { session: admin });
+      assert.deepEqual(one.body.messages.map((m) => m.external_id).sort(), big.sample.ids);
+
+      const t2 = performance.now();
+      const again = await importCsv(admin, ch.id, big.csv);
+      assert.equal(again.status, 200, again.text);
+      assert.deepEqual(again.body, { imported: 0, duplicates: big.rows, conversations: 0, rejected: [], rejected_total: 0 });
+      t.diagnostic(`re-import (all duplicates): ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+    });
+
+  test('32 MiB + 1 byte: 413 from Kore itself, before our code (a bare 413: no JSON envelope)', async () => {
+    const ch = await channel();
+    const size = 32 * 1024 * 1024 + 1;
+    const body = Buffer.concat([Buffer.from(TWCS_HEADER), Buffer.alloc(size - TWCS_HEADER.length, '\n')]);
+    // Kore answers on the headers and closes the connection: a client
+    // still sending the body may see the reset before the answer, so this
+    // one asks first (Expect: 100-continue) and sends the body only if
+    // told to go on.
+    const r = await new Promise((resolve, reject) => {
+      const req = request(`${BASE}/api/v1/customer/import?channel=${ch}`, {
+        method: 'POST', agent: false,
+        headers: { 'content-type': 'text/csv', 'content-length': size, expect: '100-continue',
+          cookie: `parley_session=${admin.cookie}`, 'x-csrf-token': admin.csrf },
+      }, (res) => {
+        let text = '';
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], text }));
+      });
+      req.on('continue', () => req.end(body));
+      req.on('error', reject);
+    });
+    assert.equal(r.status, 413, r.text);
+    assert.equal(r.type, undefined);
+    // The channel is untouched.
+    const list = await api('GET', `/api/v1/customer/conversations?channel=${ch}`, { session: admin });
+    assert.deepEqual(list.body.items, []);
   });
 });
