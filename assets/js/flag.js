@@ -134,12 +134,16 @@ export function openFlagDialog({ type, id, what, opener = null }) {
   let outcome = null;
   let busy = false;
   return new Promise((resolve) => {
+    // Leaving the page (Back, a link elsewhere) closes the dialog too.
+    const leave = () => dialog.close();
     function done() {
+      window.removeEventListener('hashchange', leave);
       dialog.remove();
       if (opener && opener.isConnected) opener.focus();
       resolve(outcome);
     }
     dialog.addEventListener('close', done, { once: true });
+    window.addEventListener('hashchange', leave);
     cancel.addEventListener('click', () => dialog.close());
 
     function fieldError(el, errEl, message) {
