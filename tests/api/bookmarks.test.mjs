@@ -3,9 +3,10 @@
 // popular links, editing and deleting, and Netscape bookmark files: every
 // one of the 20 real exports in the shared data set is imported, and an
 // export imported by someone else gives the same bookmarks back. Private
-// bookmarks, and those a moderator hid, are never shown to anyone but their
-// owner. Hidden flags are set directly in the database (PARLEY_DATABASE, set
-// by tools/test.sh) until moderation has an API.
+// bookmarks are never shown to anyone but their owner; those a moderator hid
+// are placeholders for everyone else. Hidden flags are set directly in the
+// database (PARLEY_DATABASE, set by tools/test.sh); moderation.test.mjs
+// hides through the API.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -301,7 +302,7 @@ describe('who sees what', () => {
     assert.equal((await getOne(a, priv.id)).body.bookmark.title, `Private ${word}`);
   });
 
-  test('a hidden bookmark is shown only to its owner (and counts for no one)', async () => {
+  test('a hidden bookmark is whole only for its owner, a placeholder for others (and counts for no one)', async () => {
     const a = await person();
     const b = await person();
     const url = newUrl();
@@ -312,10 +313,14 @@ describe('who sees what', () => {
     const own = await getOne(a, hid.id);
     assert.equal(own.status, 200);
     assert.equal(own.body.bookmark.hidden, true);
+    assert.equal(own.body.bookmark.title, 'To hide');
     assert.equal(own.body.bookmark.saved_by, 2, 'its owner still counts it');
-    assertError(await getOne(b, hid.id), 404);
-    assert.deepEqual((await all(b, `?owner=${a.handle}`)).map((x) => x.id), []);
-    assert.ok(!(await all(b, '', 100, 3)).some((x) => x.id === hid.id));
+    const seen = await getOne(b, hid.id);
+    assert.equal(seen.status, 200);
+    for (const k of ['url', 'title', 'description']) assert.equal(seen.body.bookmark[k], '', k);
+    assert.deepEqual(seen.body.bookmark.tags, []);
+    assert.ok(!seen.text.includes(url), 'the address is nowhere in the answer');
+    assert.deepEqual((await all(b, `?owner=${a.handle}`)).map((x) => [x.id, x.title]), [[hid.id, '']]);
     assert.deepEqual((await mine(a)).map((x) => x.id), [hid.id]);
     assert.equal((await getOne(b, other.id)).body.bookmark.saved_by, 1, 'the hidden save no longer counts');
     assertError(await patch(b, hid.id, { title: 'x' }), 404);

@@ -392,7 +392,7 @@ describe('GET /api/v1/questions/{id}', () => {
     assertError(await answer(a, q.id, { body: 'too late' }), 404, 'not_found');
   });
 
-  test('hidden questions and answers: gone from lists and for others; their authors and admins still see them', async () => {
+  test('hidden questions and answers: placeholders for others (listed, by id); their authors and admins see them whole', async () => {
     const a = await person();
     const b = await person();
     const c = await person();
@@ -401,19 +401,31 @@ describe('GET /api/v1/questions/{id}', () => {
     const keep = await newAnswer(b, q.id);
     const hide = await newAnswer(c, q.id);
     sql(`UPDATE answers SET hidden = true WHERE id = ${Number(hide.id)}`);
-    assert.deepEqual((await getQuestion(b, q.id)).body.answers.map((x) => x.id), [keep.id]);
+    const seen = (await getQuestion(b, q.id)).body.answers;
+    assert.deepEqual(seen.map((x) => x.id).sort(), [keep.id, hide.id].sort());
+    const placeholder = seen.find((x) => x.id === hide.id);
+    assert.equal(placeholder.hidden, true);
+    assert.equal(placeholder.body, '');
+    assert.equal(placeholder.html, '');
     const own = (await getQuestion(c, q.id)).body.answers.find((x) => x.id === hide.id);
     assert.equal(own.hidden, true);
-    assert.ok((await getQuestion(founder, q.id)).body.answers.some((x) => x.id === hide.id));
+    assert.equal(own.body, hide.body);
+    assert.equal((await getQuestion(founder, q.id)).body.answers.find((x) => x.id === hide.id).body, hide.body);
     assertError(await voteA(b, hide.id, 1), 404, 'not_found');
     assertError(await accept(a, hide.id), 404, 'not_found');
     sql(`UPDATE questions SET hidden = true WHERE id = ${Number(q.id)}`);
-    assertError(await getQuestion(b, q.id), 404, 'not_found');
-    assert.deepEqual(await allPages(b, `community=${slug}`), []);
+    const other = await getQuestion(b, q.id);
+    assert.equal(other.status, 200, other.text);
+    assert.equal(other.body.question.hidden, true);
+    for (const k of ['title', 'body', 'html']) assert.equal(other.body.question[k], '', k);
+    assert.deepEqual(other.body.question.tags, []);
+    const listed = await allPages(b, `community=${slug}`);
+    assert.deepEqual(listed.map((x) => [x.id, x.title]), [[q.id, '']]);
     const mine = await getQuestion(a, q.id);
     assert.equal(mine.status, 200, mine.text);
     assert.equal(mine.body.question.hidden, true);
-    assert.equal((await getQuestion(founder, q.id)).status, 200);
+    assert.equal(mine.body.question.title, q.title);
+    assert.equal((await getQuestion(founder, q.id)).body.question.title, q.title);
     assertError(await answer(b, q.id, { body: 'hello' }), 404, 'not_found');
     assertError(await voteQ(b, q.id, 1), 404, 'not_found');
     const com = await api('GET', `/api/v1/communities/${slug}`, { session: b.session });
