@@ -112,6 +112,7 @@ test: deps
 
 bench: deps
 	@bench/auth.sh
+	@bench/webhook.sh
 
 # Recall@5 of the expert finder on a Stack Exchange dump (bench/expert_recall.mjs).
 bench-experts: deps
