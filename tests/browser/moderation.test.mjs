@@ -182,6 +182,9 @@ test('report a post; a community manager hides it with a reason; placeholder for
     await n.first().waitFor();
     assert.equal(await n.count(), 1);
     assert.equal(await n.locator('a').getAttribute('href'), `#/posts/${post.id}`);
+    // Anonymous, with the action and the reason.
+    assert.equal(await n.locator('.notification-sentence a').textContent(), 'A moderator hid your post');
+    assert.equal(await n.locator('.notification-detail').textContent(), 'Reason: Disagree with ideas, not with people.');
   });
 
   // Restore (with a reason): everyone sees it again.

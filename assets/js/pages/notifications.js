@@ -26,9 +26,19 @@ function predicate(n) {
     case 'answer': return ['answered your question'];
     case 'accepted': return ['accepted your answer'];
     case 'escalation': return ['escalated a conversation to you'];
-    case 'moderation': return ['moderated your post'];
+    case 'moderation': return [moderationSentence(n)];
     default: return [`sent you a notification (${n.kind})`];
   }
+}
+
+const MODERATED = { hide: 'hid', dismiss: 'kept', restore: 'restored' };
+const THINGS = { post: 'post', question: 'question', answer: 'answer', bookmark: 'bookmark' };
+
+/** "hid your answer" — moderators stay anonymous, so there is no actor. */
+function moderationSentence(n) {
+  const verb = MODERATED[n.moderation && n.moderation.action] || 'reviewed';
+  const thing = THINGS[n.object && n.object.type] || 'content';
+  return `A moderator ${verb} your ${thing}`;
 }
 
 /** Where a notification leads: the post or question, or the person who
@@ -56,7 +66,9 @@ export function render({ root, announce, isCurrent }) {
     // An expert suggestion is about a question, not about what someone did.
     const sentence = n.kind === 'expert'
       ? ['You may know the answer to a question']
-      : [h('strong', null, actor.display_name), ' ', ...predicate(n)];
+      : n.kind === 'moderation'
+        ? predicate(n)
+        : [h('strong', null, actor.display_name), ' ', ...predicate(n)];
     const li = h('li', { class: ['notification', n.read ? null : 'is-unread'], dataset: { id: String(n.id), kind: n.kind } },
       avatar(actor, 'md'),
       h('div', { class: 'notification-text' },
@@ -65,6 +77,8 @@ export function render({ root, announce, isCurrent }) {
           href ? h('a', { href, class: 'notification-link' }, sentence) : sentence),
         // Q&A notifications carry the question's title.
         QUESTION_KINDS.has(n.kind) && n.detail ? h('p', { class: 'notification-detail' }, `“${n.detail}”`) : null,
+        // A moderation notice says why.
+        n.kind === 'moderation' && n.detail ? h('p', { class: 'notification-detail' }, `Reason: ${n.detail}`) : null,
         h('p', { class: 'notification-time muted small' }, relativeTime(n.created_at))),
       n.read ? null : h('span', { class: 'unread-dot', 'aria-hidden': 'true' }));
     return li;
