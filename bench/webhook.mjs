@@ -168,12 +168,8 @@ const ch = await newChannel('bench import');
 let done = false;
 const t0 = performance.now();
 const imp = authed('POST', `/api/v1/customer/import?channel=${ch.id}`, big.csv, 'text/csv').finally(() => { done = true; });
-// /healthz once the upload is in, every 200 ms, on a keep-alive connection
-// and on new ones (two loops: one stuck behind the import must not stop
-// the other). A request that reaches the importing worker (a keep-alive
-// connection it owns, or a new one while it holds Kore's accept lock)
-// waits for the import: a worker runs one handler at a time.
-await new Promise((res) => setTimeout(res, 1000));
+// /healthz every 200 ms while the import runs, on a keep-alive connection
+// and on new ones (two loops, so that one held up cannot stop the other).
 const probe = async (out, fresh) => {
   while (!done) {
     out.push((await http('GET', '/healthz', { fresh })).ms);

@@ -5,8 +5,9 @@
 // 422 naming it; roles, content type, channel. Big files (made here from
 // the real rows, tests/lib/twcs_csv.mjs): 1 MiB + 1 byte (the first size
 // Kore keeps in a file; read in 256 KiB pieces), exactly 32 MiB (streams,
-// every row imported, threads whole, deliveries to other channels served
-// meanwhile), and 32 MiB + 1 byte (Kore's own 413).
+// every row imported, threads whole, other requests served meanwhile), a
+// client that leaves mid-import (all rolled back), and 32 MiB + 1 byte
+// (Kore's own 413).
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -250,17 +251,14 @@ describe('POST /api/v1/customer/import: big files', () => {
       const started = performance.now();
       let done = false;
       const imp = importCsv(admin, ch.id, big.csv).finally(() => { done = true; });
-      // While it runs: /healthz, a delivery to another channel, and one to
-      // the importing channel (which waits at most 2 s for the import's
-      // lock, then says 503: nothing stored, the sender retries). They
-      // start once the upload is in: until then the importing worker
-      // still accepts connections, and what it accepts waits for the
-      // import (one worker runs one handler at a time).
-      await new Promise((res) => setTimeout(res, 1500));
+      // While it runs (in a task thread: the workers stay free): /healthz,
+      // a delivery to another channel, and one to the importing channel
+      // (which waits at most 2 s for the import's lock, then says 503:
+      // nothing stored, the sender retries).
       const health = [], others = [], same = [];
       for (let i = 0; !done; i++) {
-        // One after the other: the free worker is the only one answering,
-        // and a delivery waiting for the channel holds it.
+        // One after the other: a delivery waiting for the channel holds
+        // its worker meanwhile.
         const h = await fresh('GET', '/healthz');
         const o = await deliver(other, [live(`o${i}`)]);
         const s = await deliver(ch, [live(`s${i}`)]);
@@ -303,6 +301,42 @@ describe('POST /api/v1/customer/import: big files', () => {
       assert.deepEqual(again.body, { imported: 0, duplicates: big.rows, conversations: 0, rejected: [], rejected_total: 0 });
       t.diagnostic(`re-import (all duplicates): ${((performance.now() - t2) / 1000).toFixed(1)} s`);
     });
+
+  test('a client that goes away mid-import: everything rolled back, the channel free again', { timeout: 120_000 }, async () => {
+    const big = twcsCsv(12 * 1024 * 1024);
+    const ch = await channel(true);
+    const req = request(`${BASE}/api/v1/customer/import?channel=${ch.id}`, {
+      method: 'POST', agent: false,
+      headers: { 'content-type': 'text/csv', cookie: `parley_session=${admin.cookie}`, 'x-csrf-token': admin.csrf },
+    });
+    const imp = new Promise((resolve) => {
+      req.on('response', (res) => resolve(new Error(`answered ${res.statusCode}`)));
+      req.on('error', (e) => resolve(e));
+    });
+    req.end(big.csv);
+    // The import is under way once the channel is busy (503 to a delivery).
+    let busy = false;
+    for (let i = 0; i < 40 && !busy; i++) {
+      busy = (await deliver(ch, [live(`probe${i}`)])).status === 503;
+      if (!busy) await new Promise((res) => setTimeout(res, 100));
+    }
+    req.destroy();
+    assert.match((await imp).message, /socket hang up|aborted|ECONNRESET/, 'the import was cut off');
+    assert.ok(busy, 'the import held the channel');
+    // The task stops at its next batch and rolls back: the channel takes
+    // deliveries again, and holds nothing of the file.
+    let r;
+    for (let i = 0; i < 100; i++) {
+      r = await deliver(ch, [live('after')]);
+      if (r.status === 200) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.equal(r.status, 200, r.text);
+    const list = await api('GET', `/api/v1/customer/conversations?channel=${ch.id}&limit=100`, { session: admin });
+    assert.equal(list.status, 200, list.text);
+    assert.ok(list.body.items.every((c) => c.subject.startsWith('live ')), JSON.stringify(list.body.items.slice(0, 3)));
+    assert.equal((await fresh('GET', '/healthz')).status, 200);
+  });
 
   test('32 MiB + 1 byte: 413 from Kore itself, before our code (a bare 413: no JSON envelope)', async () => {
     const ch = await channel();
