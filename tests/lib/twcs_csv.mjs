@@ -9,8 +9,13 @@
 //
 // Used by tests/api/customer_import.test.mjs and bench/webhook.mjs.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-export const TWCS_DIR = process.env.PARLEY_TWCS_DIR ?? '/work/shared/data/customer-support-twitter';
+// The data set: $PARLEY_TWCS_DIR, else shared/ beside the checkout, else
+// where the workplace keeps it.
+const beside = fileURLToPath(new URL('../../../shared/data/customer-support-twitter', import.meta.url));
+export const TWCS_DIR = process.env.PARLEY_TWCS_DIR ??
+  (existsSync(beside) ? beside : '/work/shared/data/customer-support-twitter');
 export const TWCS_HEADER = 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n';
 
 // RFC 4180 records of a CSV text (quoted fields, "" escapes, CRLF or LF).
