@@ -2,8 +2,9 @@
  * Unit tests for app/csv.c: the RFC 4180 record reader (quoting, embedded
  * newlines and quotes, CRLF, empty lines, a last record without newline,
  * hostile input: unterminated quotes, very long fields, NUL bytes), the
- * header mapping, streams fed piece by piece, ids written as floats, True/False/1/0, both date formats,
- * and rows turned into messages or rejected with a reason.
+ * same records from a stream fed piece by piece (any piece size), the
+ * header mapping, ids written as floats, True/False/1/0, both date
+ * formats, and rows turned into messages or rejected with a reason.
  */
 #define PARLEY_PURE
 #include <stdio.h>
