@@ -1,0 +1,28 @@
+-- 0016: an index that only cost writes.
+--
+-- 0010 added customer_conversations_channel_opened_idx (channel_id,
+-- opened_at): "Reports read conversations by when they opened, per
+-- channel." 0009's customer_conversations_channel_idx (channel_id,
+-- opened_at DESC, id DESC) has the same leading columns: whatever the
+-- first can find (channel_id = x with an opened_at range, in either order)
+-- the second finds with the same index condition; it is a little larger
+-- (the id), that is all.
+--
+-- No query needs it. The one report over conversations,
+-- report_care_figures() (0012), filters on opened_at alone and joins the
+-- shown groups on (channel, week) by hash: it reads opened_idx or the
+-- table, never a per-channel index. EXPLAIN ANALYZE of that report (12
+-- weeks and one week; all groups, and a few channels shown, as literals,
+-- as report_care.c's force_custom_plan makes them) on 5,000
+-- and 100,000 conversations chose the same plans with and without the
+-- index (Seq Scan, or customer_conversations_opened_idx), in the same time
+-- give or take run-to-run noise.
+-- The lists per channel (customer.c) use channel_idx for their order.
+-- Only a bare "channel_id = x AND opened_at in a range", which no code
+-- runs, picked it while it existed, and channel_idx with the same Index
+-- Cond once it was gone.
+--
+-- Every new conversation (each root message of a webhook delivery or an
+-- import) wrote it, for nothing.
+
+DROP INDEX IF EXISTS customer_conversations_channel_opened_idx;
