@@ -589,28 +589,87 @@ api_bookmark(struct http_request *req)
 	return (ctx_finish(&c));
 }
 
+/*
+ * Import. Reading, parsing and storing a 32 MiB file takes seconds, so a
+ * thread of its own does it while the worker serves others (bgtask.c);
+ * the handler checks only the caller, the content type and the size.
+ */
+struct bookmarks_import {
+	struct bgtask		bg;	/* first: the request's state */
+	struct netscape_result	r;
+	size_t			entries;	/* distinct URLs in the file */
+	int64_t			imported;
+};
+
 /* Inserts the parsed entries, which it empties (a big file's entries are
- * not kept beside their JSON text); sets *imported. */
+ * not kept beside their JSON text). */
 static int
-import_entries(struct ctx *c, json_t *entries, int64_t *imported)
+import_entries(struct bookmarks_import *job)
 {
 	char		 me[24], *text;
-	const char	*p[2] = { me, NULL };
+	const char	*p[2] = { me, NULL }, *v;
 	int		 status;
 
-	*imported = 0;
-	if (json_array_size(entries) == 0)
+	if (json_array_size(job->r.entries) == 0)
 		return (HTTP_STATUS_OK);
-	if ((text = json_dumps(entries, JSON_COMPACT)) == NULL)
-		return (ctx_fail(c, 500, NULL, NULL, NULL));
-	json_array_clear(entries);
-	int_text(me, c->me.id);
+	if ((text = json_dumps(job->r.entries, JSON_COMPACT)) == NULL)
+		return (bgtask_fail(&job->bg, 500, NULL, NULL));
+	json_array_clear(job->r.entries);
+	int_text(me, job->bg.me.id);
 	p[1] = text;
-	status = db_query(c, SQL_IMPORT, 2, p);
+	status = db_thread_query(job->bg.db, SQL_IMPORT, 2, p);
 	free(text);
-	if (status == 200)
-		*imported = db_int(c, 0, 0);
+	if (status == HTTP_STATUS_OK &&
+	    (v = db_thread_value(job->bg.db, 0, 0)) != NULL)
+		job->imported = strtoll(v, NULL, 10);
 	return (status);
+}
+
+/* The thread: reads and parses the file, then stores it (one statement). */
+static int
+import_run(struct bgtask *bg)
+{
+	struct bookmarks_import	*job = (struct bookmarks_import *)bg;
+	char			*buf;
+	size_t			 len;
+	int			 status, parsed;
+
+	if ((status = bgtask_body(bg, &buf, &len)) != HTTP_STATUS_OK)
+		return (status);
+	parsed = netscape_parse(buf, len, &job->r);
+	free(buf);
+	if (parsed != 0)
+		return (bgtask_fail(bg, 500, NULL, NULL));
+	if (!job->r.is_bookmarks)
+		return (bgtask_fail(bg, 422, NULL, "This is not a bookmark "
+		    "file: export one from your browser (an HTML file in the "
+		    "Netscape bookmark format)."));
+	job->entries = json_array_size(job->r.entries);
+	if (bgtask_cancelled(bg))
+		return (bgtask_fail(bg, 499, NULL, NULL));
+	return (import_entries(job));
+}
+
+static int
+import_answer(struct ctx *c, struct bgtask *bg)
+{
+	struct bookmarks_import	*job = (struct bookmarks_import *)bg;
+
+	c->out = json_pack("{s:I, s:I, s:O, s:I}",
+	    "imported", (json_int_t)job->imported,
+	    "duplicates", (json_int_t)(job->r.duplicates + job->entries -
+	    (size_t)job->imported),
+	    "rejected", job->r.rejected,
+	    "rejected_total", (json_int_t)job->r.rejected_total);
+	if (c->out == NULL)
+		return (ctx_fail(c, 500, NULL, NULL, NULL));
+	return (HTTP_STATUS_OK);
+}
+
+static void
+import_release(struct bgtask *bg)
+{
+	netscape_result_free(&((struct bookmarks_import *)bg)->r);
 }
 
 /* POST /api/v1/bookmarks/import (text/html, a Netscape bookmark file) ->
@@ -619,41 +678,17 @@ import_entries(struct ctx *c, json_t *entries, int64_t *imported)
 int
 api_bookmarks_import(struct http_request *req)
 {
-	struct ctx		c;
-	struct netscape_result	r;
-	int64_t			imported;
-	size_t			entries;
+	struct bookmarks_import	*job;
+	struct ctx		 c;
 
-	memset(&r, 0, sizeof(r));
+	if (http_state_exists(req))
+		return (bgtask_resume(req));
 	if (ctx_begin(&c, req, HTTP_METHOD_POST, "POST") != 200 ||
-	    body_raw(&c, "text/html", IMPORT_MAX) != 200)
-		goto out;
-	if (netscape_parse((const char *)c.raw->data, c.raw->offset, &r) != 0) {
-		ctx_fail(&c, 500, NULL, NULL, NULL);
-		goto out;
-	}
-	kore_buf_free(c.raw);		/* parsed: 32 MiB less to hold */
-	c.raw = NULL;
-	if (!r.is_bookmarks) {
-		ctx_fail(&c, 422, NULL, NULL, "This is not a bookmark file: "
-		    "export one from your browser (an HTML file in the "
-		    "Netscape bookmark format).");
-		goto out;
-	}
-	entries = json_array_size(r.entries);
-	if (import_entries(&c, r.entries, &imported) != 200)
-		goto out;
-	c.out = json_pack("{s:I, s:I, s:O, s:I}",
-	    "imported", (json_int_t)imported,
-	    "duplicates", (json_int_t)(r.duplicates + entries -
-	    (size_t)imported),
-	    "rejected", r.rejected,
-	    "rejected_total", (json_int_t)r.rejected_total);
-	if (c.out == NULL)
-		ctx_fail(&c, 500, NULL, NULL, NULL);
-out:
-	netscape_result_free(&r);
-	return (ctx_finish(&c));
+	    body_stream(&c, "text/html", IMPORT_MAX) != 200)
+		return (bgtask_abort(&c));
+	job = bgtask_create(req, sizeof(*job), import_run, import_answer,
+	    import_release);
+	return (bgtask_start(&c, &job->bg));
 }
 
 /* Sends html as the answer, with the headers and access log line that

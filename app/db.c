@@ -3,7 +3,9 @@
  * connection from Kore's pool (synchronous mode), runs parameterised
  * statements, maps SQLSTATEs to statuses, rolls back whatever a request left
  * open, and repairs connections that PostgreSQL dropped: Kore 4.1's pool never
- * notices a dead connection by itself (../shared/KORE41.md §3).
+ * notices a dead connection by itself (../shared/KORE41.md §3). Threads that
+ * run long requests (bgtask.c) get connections of their own from here too,
+ * with the pool's options and the same SQLSTATE map (the end of the file).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -188,20 +190,34 @@ db_close(struct db *db)
 	db->in_tx = 0;
 }
 
+/* The status a failed statement means for the client (errors.c's map of
+ * its SQLSTATE; 503 whenever the connection itself is gone), its SQLSTATE
+ * and constraint copied out for the log. Shared by the pool's requests and
+ * the task threads' connections. */
 static int
-db_error(struct ctx *c, PGresult *r)
+db_status(PGconn *conn, const PGresult *r, char sqlstate[6],
+    char constraint[64])
 {
-	struct db	*db = &c->db;
 	const char	*state, *cons;
 	int		 status;
 
 	state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	cons = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
-	kore_strlcpy(db->sqlstate, state ? state : "", sizeof(db->sqlstate));
-	kore_strlcpy(db->constraint, cons ? cons : "", sizeof(db->constraint));
+	(void)snprintf(sqlstate, 6, "%s", state ? state : "");
+	(void)snprintf(constraint, 64, "%s", cons ? cons : "");
 	status = sqlstate_status(state);
-	if (PQstatus(db->sql.conn->db) != CONNECTION_OK)
+	if (PQstatus(conn) != CONNECTION_OK)
 		status = 503;
+	return (status);
+}
+
+static int
+db_error(struct ctx *c, PGresult *r)
+{
+	struct db	*db = &c->db;
+	int		 status;
+
+	status = db_status(db->sql.conn->db, r, db->sqlstate, db->constraint);
 	/* The SQLSTATE and constraint go to the log, never to the client. */
 	kore_log(status >= 500 ? LOG_ERR : LOG_INFO,
 	    "db error path=%s sqlstate=%s constraint=%s user=%lld: %s",
@@ -325,4 +341,175 @@ db_affected(struct ctx *c)
 	if (c->db.res == NULL || *(n = PQcmdTuples(c->db.res)) == '\0')
 		return (0);
 	return ((int64_t)strtoll(n, NULL, 10));
+}
+
+/* ---- connections of task threads ---------------------------------------
+ *
+ * Kore's pool belongs to the worker's thread, so a task thread (bgtask.c)
+ * that works with the database has a connection of its own: the worker
+ * copies the options of a pooled connection (the DSN init.c registered,
+ * with gssencmode, connect_timeout and the rest) into a struct db_conn;
+ * the thread connects on its first statement and closes at its end; the
+ * worker then logs what went wrong and frees it. One connection per
+ * running task, never pooled: a task runs for seconds, and connecting
+ * costs milliseconds. Statements are unnamed (PQexecParams): a task runs
+ * few distinct ones.
+ */
+struct db_conn {
+	char		*conninfo;
+	PGconn		*pg;
+	PGresult	*res;
+	int		 status;	/* of the last failure, else 200 */
+	char		 sqlstate[6];
+	char		 constraint[64];
+	char		 error[256];	/* libpq's message, for the log */
+};
+
+/* The options of a pooled connection as one conninfo string (values
+ * quoted); NULL when out of memory. */
+static char *
+db_conninfo(PGconn *conn)
+{
+	PQconninfoOption	*opts, *o;
+	struct strbuf		 b = STRBUF_INIT;
+	const char		*v;
+
+	if ((opts = PQconninfo(conn)) == NULL)
+		return (NULL);
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL || o->val[0] == '\0')
+			continue;
+		strbuf_str(&b, o->keyword);
+		strbuf_str(&b, "='");
+		for (v = o->val; *v != '\0'; v++) {
+			if (*v == '\'' || *v == '\\')
+				strbuf_char(&b, '\\');
+			strbuf_char(&b, *v);
+		}
+		strbuf_str(&b, "' ");
+	}
+	PQconninfoFree(opts);
+	return (strbuf_take(&b, NULL));
+}
+
+int
+db_thread_prepare(struct ctx *c, struct db_conn **out)
+{
+	struct db_conn	*conn;
+	int		 status;
+
+	*out = NULL;
+	if ((status = db_open(c)) != HTTP_STATUS_OK)
+		return (status);
+	if ((conn = calloc(1, sizeof(*conn))) == NULL ||
+	    (conn->conninfo = db_conninfo(c->db.sql.conn->db)) == NULL) {
+		free(conn);
+		return (ctx_fail(c, 500, NULL, NULL, NULL));
+	}
+	conn->status = HTTP_STATUS_OK;
+	*out = conn;
+	return (HTTP_STATUS_OK);
+}
+
+/* Records a failure; returns its status. */
+static int
+db_thread_fail(struct db_conn *conn, const PGresult *r)
+{
+	conn->status = db_status(conn->pg, r, conn->sqlstate,
+	    conn->constraint);
+	(void)snprintf(conn->error, sizeof(conn->error), "%s",
+	    PQerrorMessage(conn->pg));
+	return (conn->status);
+}
+
+int
+db_thread_query(struct db_conn *conn, const char *sql, int n,
+    const char *const *p)
+{
+	PGresult	*r;
+
+	if (n > DB_MAX_PARAMS)
+		fatal("db_thread_query: too many parameters");
+	PQclear(conn->res);
+	conn->res = NULL;
+	if (conn->pg == NULL) {
+		conn->pg = PQconnectdb(conn->conninfo);
+		if (PQstatus(conn->pg) != CONNECTION_OK)
+			return (db_thread_fail(conn, NULL));
+	}
+	r = PQexecParams(conn->pg, sql, n, NULL, p, NULL, NULL, 0);
+	if (r != NULL && (PQresultStatus(r) == PGRES_TUPLES_OK ||
+	    PQresultStatus(r) == PGRES_COMMAND_OK)) {
+		conn->res = r;
+		return (HTTP_STATUS_OK);
+	}
+	(void)db_thread_fail(conn, r);
+	PQclear(r);
+	return (conn->status);
+}
+
+int
+db_thread_begin(struct db_conn *conn)
+{
+	return (db_thread_query(conn, "BEGIN", 0, NULL));
+}
+
+int
+db_thread_commit(struct db_conn *conn)
+{
+	return (db_thread_query(conn, "COMMIT", 0, NULL));
+}
+
+int
+db_thread_rows(struct db_conn *conn)
+{
+	return (conn->res ? PQntuples(conn->res) : 0);
+}
+
+const char *
+db_thread_value(struct db_conn *conn, int row, int col)
+{
+	if (conn->res == NULL || row >= PQntuples(conn->res) ||
+	    col >= PQnfields(conn->res) || PQgetisnull(conn->res, row, col))
+		return (NULL);
+	return (PQgetvalue(conn->res, row, col));
+}
+
+void
+db_thread_close(struct db_conn *conn)
+{
+	if (conn == NULL)
+		return;
+	PQclear(conn->res);
+	conn->res = NULL;
+	/* Whatever was not committed is rolled back as the session ends. */
+	PQfinish(conn->pg);
+	conn->pg = NULL;
+}
+
+void
+db_thread_free(struct db_conn *conn, const char *path, int64_t user)
+{
+	if (conn == NULL)
+		return;
+	db_thread_close(conn);
+	if (conn->status != HTTP_STATUS_OK) {
+		/* As db_error() logs it: the SQLSTATE never goes to the
+		 * client. */
+		kore_log(conn->status >= 500 ? LOG_ERR : LOG_INFO,
+		    "db error path=%s sqlstate=%s constraint=%s user=%lld "
+		    "(task): %s", path, conn->sqlstate,
+		    conn->constraint, (long long)user,
+		    conn->status >= 500 ? conn->error : "");
+	}
+	free(conn->conninfo);
+	free(conn);
+}
+
+void
+db_retry_after(struct ctx *c)
+{
+	if (c->status == HTTP_STATUS_SERVICE_UNAVAILABLE &&
+	    c->err.retry_after == 0)
+		c->err.retry_after = DB_RETRY_AFTER;
 }

@@ -703,6 +703,31 @@ int	db_bool(struct ctx *, int row, int col);
 int64_t	db_affected(struct ctx *);
 /* Pings the database for /healthz; 1 when it answers. */
 int	db_ping(struct ctx *);
+/* A 503 (the database is down, or a channel busy: worth retrying) gets
+ * Retry-After: DB_RETRY_AFTER seconds; other statuses nothing. */
+#define DB_RETRY_AFTER	2
+void	db_retry_after(struct ctx *);
+
+/* A connection of a task thread's own (bgtask.c): Kore's pool belongs to
+ * the worker's thread. The worker prepares it with the pool's options
+ * (opening a pooled connection if need be: 200, or 503/500 with the error
+ * in ctx); the thread runs statements on it, connecting on the first, and
+ * closes it (what was not committed is rolled back); the worker frees it
+ * (NULL is fine), logging the last failure as db_query() would, with the
+ * request's path and user. The
+ * thread functions touch nothing of Kore's, and return 200 or the status
+ * a failure means (errors.c's SQLSTATE map; 503 when the connection is
+ * gone, PostgreSQL restarted or down). Results as db_rows/db_value. */
+struct db_conn;
+int	db_thread_prepare(struct ctx *, struct db_conn **);
+int	db_thread_query(struct db_conn *, const char *sql, int n,
+	    const char *const *p);
+int	db_thread_begin(struct db_conn *);
+int	db_thread_commit(struct db_conn *);
+int	db_thread_rows(struct db_conn *);
+const char *db_thread_value(struct db_conn *, int row, int col);
+void	db_thread_close(struct db_conn *);
+void	db_thread_free(struct db_conn *, const char *path, int64_t user);
 
 /* ---- auth.c: sessions, tokens, CSRF, roles ----------------------------- */
 
@@ -763,6 +788,81 @@ void	pwtask_start(struct pwtask *, struct http_request *, const char *pw,
 /* 0 while the thread works (the request sleeps again), 1 when done: then
  * t->ok says whether it verified (or hashed) and t->hash holds a new hash. */
 int	pwtask_done(struct pwtask *, struct http_request *);
+
+/* ---- bgtask.c: long requests (imports) in a thread of their own ------- */
+
+/*
+ * A handler whose work takes seconds hands it to a thread, and its worker
+ * serves other connections meanwhile. The job is the request's state: a
+ * struct whose first member is a struct bgtask. The handler:
+ *
+ *	if (http_state_exists(req))
+ *		return (bgtask_resume(req));
+ *	ctx_init(&c, req);
+ *	job = bgtask_create(req, sizeof(*job), run, answer, release);
+ *	... auth and the quick checks; on failure: return (bgtask_abort(&c));
+ *	return (bgtask_start(&c, &job->bg));
+ *
+ * run() runs in the thread: it may read the body (bgtask_body*), use
+ * bg->db (db_thread_*; connected on the first statement, closed after
+ * run) and pure code, and nothing else of Kore's; it returns 200 or the
+ * error status (bgtask_fail() adds a field and message). Back in the
+ * worker, answer() turns a 200 into c->out (or fails), errors are answered
+ * as ctx_fail() does (503 with Retry-After), and release() frees what the
+ * job holds, also when the client left (then run() sees
+ * bgtask_cancelled() and should stop; its transaction is rolled back).
+ * At most BGTASK_RUNNING_MAX jobs run per worker, each with its own
+ * thread and database connection; later ones wait their turn.
+ */
+#define BGTASK_RUNNING_MAX	2
+
+struct bgtask;
+typedef int	(*bgtask_run_fn)(struct bgtask *);
+typedef int	(*bgtask_answer_fn)(struct ctx *, struct bgtask *);
+typedef void	(*bgtask_release_fn)(struct bgtask *);
+
+struct bgtask {
+	struct kore_task	 task;	/* binds the request, wakes it */
+	struct http_request	*req;
+	struct db_conn		*db;
+	bgtask_run_fn		 run;
+	bgtask_answer_fn	 answer;
+	bgtask_release_fn	 release;
+	struct user		 me;		/* the caller */
+	u_int64_t		 started_ms;	/* for the access log */
+	int			 state;		/* the worker's */
+	int			 cancel;	/* the client left (atomic) */
+	int			 done;		/* the thread let go (atomic) */
+	int			 status;	/* 200, or the error */
+	const char		*field;		/* of the error */
+	char			 message[256];	/* of the error; "": default */
+	TAILQ_ENTRY(bgtask)	 queue;
+};
+
+/* The job (size bytes, zeroed, freed with the request) as the request's
+ * state. */
+void	*bgtask_create(struct http_request *, size_t size, bgtask_run_fn,
+	    bgtask_answer_fn, bgtask_release_fn);
+/* Starts the job (or queues it) with the caller and a database connection
+ * prepared from c, which must hold no body or answer (check the body with
+ * body_stream(): the job reads it); returns what the handler returns:
+ * KORE_RESULT_RETRY, or the answer when it could not start (503). */
+int	bgtask_start(struct ctx *, struct bgtask *);
+/* Answers c (an error found before the start; a 503 with Retry-After)
+ * and frees the job. */
+int	bgtask_abort(struct ctx *);
+/* The handler's next calls: sleeps on until the thread is done, then
+ * answers and frees the job. */
+int	bgtask_resume(struct http_request *);
+/* In the thread. */
+int	bgtask_fail(struct bgtask *, int status, const char *field,
+	    const char *message);
+int	bgtask_cancelled(struct bgtask *);
+/* The next bytes of the body (at most len): their count, 0 at the end, or
+ * -1 (400 recorded) when it cannot be read. */
+ssize_t	bgtask_body_read(struct bgtask *, void *buf, size_t len);
+/* The whole body, malloc'd and NUL-terminated: 200, or 400/500. */
+int	bgtask_body(struct bgtask *, char **buf, size_t *len);
 
 /* ---- posts.c: the Post representation timelines share --------------- */
 

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { api, person, tokenFor, assertError, BASE } from '../lib/api.mjs';
+import { probeWhile } from '../lib/busy.mjs';
 
 const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const DATA = '/work/shared/data/netscape-bookmarks';
@@ -785,5 +786,34 @@ describe('GET /api/v1/bookmarks/export', () => {
       created_at: x.created_at });
     assert.deepEqual(after.map(shape), before.map(shape));
     assert.ok(after.every((x) => x.owner.handle === b.handle));
+  });
+});
+
+describe('POST /api/v1/bookmarks/import: the server stays free', () => {
+  test('/healthz answers quickly (< 1 s) on new connections while a 12 MiB import runs', { timeout: 120_000 }, async (t) => {
+    const a = await person();
+    const host = `x${randomBytes(6).toString('hex')}.example.net`;
+    const pad = 'p'.repeat(300);
+    const parts = ['<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n'];
+    let n = 0;
+    for (let size = 0; size < 12 * MiB; n++) {
+      const line = `<DT><A HREF="https://${host}/${n}" ADD_DATE="${1500000000 + n}" TAGS="busy">Page ${n} ${pad}</A>\n`;
+      parts.push(line);
+      size += line.length;
+    }
+    parts.push('</DL>\n');
+    const started = performance.now();
+    const { result: r, probes } = await probeWhile(importFile(a, parts.join('')));
+    const ms = performance.now() - started;
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    assert.equal(r.body.imported, n);
+    t.diagnostic(`${n} bookmarks in ${ms.toFixed(0)} ms; /healthz meanwhile: ${probes.map((p) => p.ms.toFixed(0)).join(' ')} ms`);
+    // The import was under way for several probes, and none waited for it.
+    assert.ok(probes.length >= 3, `${probes.length} probes while the import ran`);
+    for (const p of probes) {
+      assert.equal(p.status, 200);
+      assert.ok(p.ms < 1000, `/healthz took ${p.ms.toFixed(0)} ms during the import`);
+    }
+    sql(`DELETE FROM bookmarks WHERE owner_id = ${a.id}`);
   });
 });

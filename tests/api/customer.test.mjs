@@ -5,6 +5,7 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { api, login, person, tokenFor, assertError, unique } from '../lib/api.mjs';
+import { execFileSync, spawn } from 'node:child_process';
 
 let founder, cm, analyst, employee; // bearer tokens
 
@@ -307,5 +308,40 @@ describe('conversations', () => {
     const s = await login('founder');
     const r = await api('POST', '/api/v1/customer/channels', { session: s, csrf: false, json: { name: 'x', kind: 'chat' } });
     assertError(r, 403);
+  });
+});
+
+describe('the webhook: a busy channel', () => {
+  // psql on the test database (tools/test.sh sets PARLEY_DATABASE).
+  const psql = (statement) => execFileSync('psql', [process.env.PARLEY_DATABASE, '-X', '-A', '-t', '-q',
+    '-v', 'ON_ERROR_STOP=1', '-c', statement], { encoding: 'utf8' }).trim();
+
+  test('a delivery that waits out its channel\'s lock (an import holds it) is 503 with Retry-After; nothing stored, the retry is new', async () => {
+    const ch = await channel();
+    // Another session holds the channel's lock, as an import's transaction
+    // does (customer_channel_lock: advisory lock 905, channel id).
+    const app = unique('holder');
+    const holder = spawn('psql', [process.env.PARLEY_DATABASE, '-X', '-q', '-c',
+      `SET application_name = '${app}'; BEGIN; SELECT pg_advisory_xact_lock(905, ${ch.id}); SELECT pg_sleep(60); COMMIT;`],
+      { stdio: 'ignore' });
+    try {
+      for (let i = 0; psql(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 905 AND objid = ${ch.id} AND granted`) !== '1'; i++) {
+        assert.ok(i < 100, 'the holder took the lock');
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      const t0 = performance.now();
+      const r = await deliver(ch, msg('busy1'));
+      assertError(r, 503, 'unavailable');
+      assert.equal(r.headers.get('retry-after'), '2');
+      assert.ok(performance.now() - t0 >= 1900, 'it waited for the lock first');
+    } finally {
+      psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${app}'`);
+      holder.kill();
+    }
+    // The sender retries: the message is new, so nothing was stored before.
+    const again = await deliver(ch, msg('busy1'));
+    assert.equal(again.status, 200, again.text);
+    assert.deepEqual([again.body.accepted, again.body.duplicates], [1, 0]);
+    assert.equal(again.headers.get('retry-after'), null);
   });
 });

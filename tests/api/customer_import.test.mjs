@@ -15,6 +15,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { api, login, person, assertError, unique, BASE } from '../lib/api.mjs';
 import { twcsCsv, TWCS_DIR, TWCS_HEADER } from '../lib/twcs_csv.mjs';
+import { execFileSync } from 'node:child_process';
+import { fresh } from '../lib/busy.mjs';
 
 const DATA = `${TWCS_DIR}/`;
 const HEADER = 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n';
@@ -169,23 +171,6 @@ describe('POST /api/v1/customer/import: refusals', () => {
     assertError(await importCsv(admin, ch, HEADER, { csrf: false }), 403);
   });
 });
-
-// One request on a connection of its own (so that it never queues behind
-// the import on a keep-alive connection of the busy worker): {status, ms,
-// body}.
-function fresh(method, path, { headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    const req = request(BASE + path, { method, headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 // A signed webhook delivery of messages to a channel {id, secret}.
 function deliver(ch, messages) {
@@ -370,5 +355,34 @@ describe('POST /api/v1/customer/import: big files', () => {
     // The channel is untouched.
     const list = await api('GET', `/api/v1/customer/conversations?channel=${ch}`, { session: admin });
     assert.deepEqual(list.body.items, []);
+  });
+});
+
+describe('POST /api/v1/customer/import: many at once', () => {
+  test('six imports at once: at most 2 run per worker (the others wait their turn), all answered in full', { timeout: 180_000 }, async (t) => {
+    const file = twcsCsv(3 * 1024 * 1024);
+    const chs = await Promise.all(Array.from({ length: 6 }, () => channel()));
+    // A running import holds its channel's advisory lock (905, channel) for
+    // its whole transaction: the locks held say how many run.
+    const ids = chs.join(',');
+    const running = () => Number(execFileSync('psql', [process.env.PARLEY_DATABASE, '-X', '-A', '-t', '-q', '-c',
+      `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 905 AND objid IN (${ids}) AND granted`],
+      { encoding: 'utf8' }).trim());
+    let settled = 0;
+    const all = chs.map((ch) => importCsv(admin, ch, file.csv).finally(() => { settled++; }));
+    const seen = [];
+    while (settled < all.length) {
+      seen.push(running());
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const rs = await Promise.all(all);
+    for (const r of rs) {
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual([r.body.imported, r.body.duplicates, r.body.conversations], [file.rows, 0, file.conversations]);
+    }
+    t.diagnostic(`imports running, sampled every 100 ms: ${seen.join(' ')}`);
+    // Two workers (the test configuration) x BGTASK_RUNNING_MAX.
+    assert.ok(Math.max(...seen) <= 4, `at most 4 at once, saw ${Math.max(...seen)}`);
+    assert.ok(Math.max(...seen) >= 2, 'they did run side by side');
   });
 });

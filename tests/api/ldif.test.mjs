@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { api, login, person, tokenFor, assertError, PASSWORD } from '../lib/api.mjs';
+import { execFileSync } from 'node:child_process';
+import { probeWhile } from '../lib/busy.mjs';
 
 const SAMPLE = '/work/shared/data/org-directory-ldif/Example.ldif';
 const ROUTE = '/api/v1/admin/import/ldif';
@@ -306,5 +308,36 @@ describe('import: matching people and resolving collisions', () => {
     assert.equal((await getUser(`${p}a`)).body.user.manager?.handle, `${p}b`);
     assert.equal((await getUser(`${p}b`)).body.user.manager, null);
     assert.equal((await getUser(`${p}c`)).body.user.manager, null);
+  });
+});
+
+describe('import: the server stays free', () => {
+  test('/healthz answers quickly (< 1 s) on new connections while a 20000-person import runs', { timeout: 120_000 }, async (t) => {
+    const p = prefix();
+    const dn = (i) => `uid=${p}${i},ou=People,dc=busy,dc=example`;
+    const people = Array.from({ length: 20000 }, (_, i) => [`dn: ${dn(i)}`, 'objectClass: top',
+      'objectClass: person', 'objectClass: inetOrgPerson', `uid: ${p}${i}`, `cn: Busy Person ${i}`,
+      `ou: Busy ${i % 40}`, `l: Town ${i % 7}`, `title: Engineer ${i % 13}`, `mail: ${p}${i}@busy.example.com`,
+      ...(i > 0 ? [`manager: ${dn(Math.floor((i - 1) / 10))}`] : [])].join('\n'));
+    const file = people.join('\n\n') + '\n';
+    const started = performance.now();
+    const { result: r, probes } = await probeWhile(importLdif(file));
+    const ms = performance.now() - started;
+    try {
+      assert.equal(r.status, 200, r.text.slice(0, 300));
+      assert.deepEqual([r.body.created, r.body.managers_linked, r.body.rejected], [20000, 19999, []]);
+      t.diagnostic(`20000 people (${(file.length / 1048576).toFixed(1)} MiB) in ${ms.toFixed(0)} ms; ` +
+        `/healthz meanwhile: ${probes.map((x) => x.ms.toFixed(0)).join(' ')} ms`);
+      // The import was under way for several probes, and none waited for it.
+      assert.ok(probes.length >= 3, `${probes.length} probes while the import ran`);
+      for (const x of probes) {
+        assert.equal(x.status, 200);
+        assert.ok(x.ms < 1000, `/healthz took ${x.ms.toFixed(0)} ms during the import`);
+      }
+    } finally {
+      // The shared test database stays small for the suites after this one.
+      execFileSync('psql', [process.env.PARLEY_DATABASE, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c',
+        `DELETE FROM users WHERE source = 'ldif' AND external_id LIKE '%,dc=busy,dc=example' AND handle LIKE '${p}%'`]);
+    }
   });
 });
