@@ -229,7 +229,6 @@ bgtask_abort(struct ctx *c)
 {
 	struct bgtask	*bg = http_state_get(c->req);
 
-	db_retry_after(c);	/* a 503 here: the database is down */
 	(void)ctx_finish(c);
 	if (bg != NULL) {
 		bgtask_collect(bg, c->req->path);
@@ -279,7 +278,6 @@ bgtask_resume(struct http_request *req)
 	if (bg->status != HTTP_STATUS_OK) {
 		(void)ctx_fail(&c, bg->status, NULL, bg->field,
 		    bg->message[0] != '\0' ? bg->message : NULL);
-		db_retry_after(&c);
 	} else {
 		(void)bg->answer(&c, bg);
 	}

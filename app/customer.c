@@ -569,9 +569,8 @@ api_customer_messages(struct http_request *req)
 	else if (id_param(&c, 4, id, "No such channel.") == 200 &&
 	    webhook_verify(&c, id) == 200 && webhook_parse(&c, &single) == 200)
 		(void)webhook(&c, id, single);
-	/* 503: the database is down, or the channel stayed busy (an import)
-	 * past its wait; the sender is told when to try again. */
-	db_retry_after(&c);
+	/* A 503 (the database is down, or the channel stayed busy past its
+	 * wait) carries Retry-After (ctx_finish): the sender tries again. */
 	return (ctx_finish(&c));
 }
 

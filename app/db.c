@@ -506,10 +506,3 @@ db_thread_free(struct db_conn *conn, const char *path, int64_t user)
 	free(conn);
 }
 
-void
-db_retry_after(struct ctx *c)
-{
-	if (c->status == HTTP_STATUS_SERVICE_UNAVAILABLE &&
-	    c->err.retry_after == 0)
-		c->err.retry_after = DB_RETRY_AFTER;
-}

@@ -703,10 +703,10 @@ int	db_bool(struct ctx *, int row, int col);
 int64_t	db_affected(struct ctx *);
 /* Pings the database for /healthz; 1 when it answers. */
 int	db_ping(struct ctx *);
-/* A 503 (the database is down, or a channel busy: worth retrying) gets
- * Retry-After: DB_RETRY_AFTER seconds; other statuses nothing. */
+/* Every 503 (the database is down, a channel busy: worth retrying) gets
+ * Retry-After: DB_RETRY_AFTER seconds unless the handler set another
+ * (ctx_finish). */
 #define DB_RETRY_AFTER	2
-void	db_retry_after(struct ctx *);
 
 /* A connection of a task thread's own (bgtask.c): Kore's pool belongs to
  * the worker's thread. The worker prepares it with the pool's options

@@ -147,6 +147,8 @@ ctx_finish(struct ctx *c)
 
 	reply_security_headers(req);
 	http_response_header(req, "cache-control", "no-store");
+	if (status == HTTP_STATUS_SERVICE_UNAVAILABLE && c->err.retry_after == 0)
+		c->err.retry_after = DB_RETRY_AFTER;
 	if (c->err.retry_after > 0) {
 		(void)snprintf(num, sizeof(num), "%d", c->err.retry_after);
 		http_response_header(req, "retry-after", num);

@@ -32,6 +32,7 @@ test('resilience: PostgreSQL stop gives fast 503s, start recovers within 2 s', a
       assert.ok(h.ms < 3000, `healthz answered in ${h.ms} ms`);
       const me = await timed(() => api('GET', '/api/v1/me', { token }));
       assertError(me.r, 503, 'unavailable');
+      assert.equal(me.r.headers.get('retry-after'), '2', 'a 503 says when to retry');
       assert.ok(me.ms < 3000, `me answered in ${me.ms} ms`);
     }
     const handle = unique('down');
