@@ -77,75 +77,109 @@
 static const char SQL_REPEATABLE_READ[] =
     "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
 
+/* Brings report_units and report_cells up to date (sql/0015_reports.sql);
+ * run on its own, before the report's transaction. */
+static const char SQL_REFRESH[] = "SELECT report_refresh()";
+
 /*
  * $1, $2 the Mondays of the first and last week, $3 k, $4 'week' or
  * 'department'. One row per group with any activity in the range (total
- * false), then the totals (total true), each computed over the units of
- * k or more people only.
+ * false), then the totals (total true), all computed over the units
+ * (department-weeks) of k or more people only. Distinct people per
+ * department and in the totals come from report_people's week bits (a
+ * range of at most 731 days, widened to weeks, touches at most three ISO
+ * years); a week's people, askers and starters are the sums of its
+ * units' (someone who changed department within a week and was active on
+ * both sides counts in both).
  */
 static const char SQL_COLLAB[] =
-    "WITH units AS ("
-    "  SELECT week, department FROM report_activity"
-    "  WHERE week BETWEEN $1::date AND $2::date"
-    "  GROUP BY week, department HAVING count(*) >= $3::int),"
-    "keys AS ("
-    "  SELECT DISTINCT CASE WHEN $4 = 'week' THEN week::text"
-    "    ELSE department END AS g"
-    "  FROM report_activity WHERE week BETWEEN $1::date AND $2::date),"
-    "act AS ("
-    "  SELECT g, GROUPING(g) = 1 AS total,"
-    "    count(DISTINCT user_id) AS people, sum(posts) AS posts,"
-    "    sum(replies) AS replies"
-    "  FROM (SELECT CASE WHEN $4 = 'week' THEN a.week::text"
-    "      ELSE a.department END AS g, a.user_id, a.posts, a.replies"
-    "    FROM report_activity a JOIN units USING (week, department)) x"
-    "  GROUP BY GROUPING SETS ((g), ())),"
-    "thr AS ("
-    "  SELECT g, GROUPING(g) = 1 AS total, count(*) AS conversations,"
-    "    sum(turns) AS turns, count(DISTINCT user_id) AS starters"
-    "  FROM (SELECT CASE WHEN $4 = 'week' THEN t.week::text"
-    "      ELSE t.department END AS g, t.turns, t.user_id"
-    "    FROM report_threads t JOIN units USING (week, department)"
-    "    WHERE t.participants >= 2) x"
-    "  GROUP BY GROUPING SETS ((g), ())),"
-    "qs AS ("
-    "  SELECT g, GROUPING(g) = 1 AS total, count(*) AS questions,"
-    "    count(answered_at) AS answered, count(DISTINCT user_id) AS askers,"
+    "WITH u AS MATERIALIZED ("
+    "  SELECT week, department, people, posts, replies, conversations,"
+    "    turns, questions, answered, starters, askers, crossing,"
+    "    CASE WHEN $4 = 'week' THEN week::text ELSE department END AS g"
+    "  FROM report_units WHERE week BETWEEN $1::date AND $2::date),"
+    "ok AS MATERIALIZED (SELECT * FROM u WHERE people >= $3::int),"
+    "okd AS ("
+    "  SELECT department,"
+    "    coalesce(bit_or(report_bit(week)) FILTER (WHERE report_year(week)"
+    "      = report_year($1::date)), 0) AS m1,"
+    "    coalesce(bit_or(report_bit(week)) FILTER (WHERE report_year(week)"
+    "      = report_year($1::date) + 1), 0) AS m2,"
+    "    coalesce(bit_or(report_bit(week)) FILTER (WHERE report_year(week)"
+    "      = report_year($1::date) + 2), 0) AS m3"
+    "  FROM ok GROUP BY department),"
+    "ppl AS MATERIALIZED ("
+    "  SELECT p.department, p.user_id,"
+    "    (((coalesce(p.active[report_year($1::date) - 1969], 0) & okd.m1)"
+    "    | (coalesce(p.active[report_year($1::date) - 1968], 0) & okd.m2)"
+    "    | (coalesce(p.active[report_year($1::date) - 1967], 0) & okd.m3)) <> 0) AS active,"
+    "    (((coalesce(p.asked[report_year($1::date) - 1969], 0) & okd.m1)"
+    "    | (coalesce(p.asked[report_year($1::date) - 1968], 0) & okd.m2)"
+    "    | (coalesce(p.asked[report_year($1::date) - 1967], 0) & okd.m3)) <> 0) AS asked,"
+    "    (((coalesce(p.started[report_year($1::date) - 1969], 0) & okd.m1)"
+    "    | (coalesce(p.started[report_year($1::date) - 1968], 0) & okd.m2)"
+    "    | (coalesce(p.started[report_year($1::date) - 1967], 0) & okd.m3)) <> 0) AS started"
+    "  FROM report_people p JOIN okd USING (department)),"
+    "qs AS MATERIALIZED ("
+    "  SELECT ok.g,"
+    "    extract(epoch FROM q.first_answer_at - q.created_at) / 60 AS minutes"
+    "  FROM report_questions q JOIN ok USING (week, department)"
+    "  WHERE q.week BETWEEN $1::date AND $2::date"
+    "    AND q.first_answer_at IS NOT NULL),"
+    "f AS ("
+    "  SELECT g, false AS total, sum(people) AS people, sum(posts) AS posts,"
+    "    sum(replies) AS replies, sum(conversations) AS conversations,"
+    "    sum(turns) AS turns, sum(questions) AS questions,"
+    "    sum(answered) AS answered, sum(starters) AS starters,"
+    "    sum(askers) AS askers, sum(crossing) AS crossing"
+    "  FROM ok GROUP BY g"
+    "  UNION ALL"
+    "  SELECT NULL, true, NULL, sum(posts), sum(replies), sum(conversations),"
+    "    sum(turns), sum(questions), sum(answered), NULL, NULL,"
+    "    sum(crossing) FROM ok),"
+    "pe AS ("
+    "  SELECT department AS g, false AS total,"
+    "    count(*) FILTER (WHERE active) AS people,"
+    "    count(*) FILTER (WHERE asked) AS askers,"
+    "    count(*) FILTER (WHERE started) AS starters"
+    "  FROM ppl GROUP BY department"
+    "  UNION ALL"
+    "  SELECT NULL, true, count(*) FILTER (WHERE active),"
+    "    count(*) FILTER (WHERE asked), count(*) FILTER (WHERE started)"
+    "  FROM (SELECT bool_or(active) AS active, bool_or(asked) AS asked,"
+    "      bool_or(started) AS started FROM ppl GROUP BY user_id) x),"
+    "md AS ("
+    "  SELECT g, false AS total,"
     "    percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) AS median"
-    "  FROM (SELECT CASE WHEN $4 = 'week' THEN q.week::text"
-    "      ELSE q.department END AS g, q.user_id,"
-    "      q.first_answer_at AS answered_at,"
-    "      extract(epoch FROM q.first_answer_at - q.created_at) / 60"
-    "        AS minutes"
-    "    FROM report_questions q JOIN units USING (week, department)) x"
-    "  GROUP BY GROUPING SETS ((g), ())),"
-    "xd AS ("
-    "  SELECT g, GROUPING(g) = 1 AS total, sum(n) AS crossing"
-    "  FROM (SELECT CASE WHEN $4 = 'week' THEN t.week::text"
-    "      ELSE t.from_department END AS g,"
-    "      t.replies + t.answers + t.mentions + t.likes AS n"
-    "    FROM report_ties_out t JOIN units u ON u.week = t.week"
-    "      AND u.department = t.from_department"
-    "    WHERE t.from_department <> t.to_department) x"
-    "  GROUP BY GROUPING SETS ((g), ())),"
-    "r AS (SELECT g, false AS total FROM keys"
-    "  UNION ALL SELECT NULL, true) "
-    "SELECT r.total, r.g,"
-    "  CASE WHEN r.total THEN NULL"
-    "    WHEN $4 = 'week' THEN to_char(r.g::date, 'IYYY-\"W\"IW')"
-    "    WHEN r.g = '' THEN '(none)' ELSE r.g END,"
-    "  coalesce(a.people, 0), coalesce(a.posts, 0), coalesce(a.replies, 0),"
-    "  coalesce(t.conversations, 0), coalesce(t.starters, 0),"
-    "  round(t.turns::numeric / nullif(t.conversations, 0), 2),"
-    "  coalesce(q.questions, 0), coalesce(q.askers, 0),"
-    "  round(q.answered::numeric / nullif(q.questions, 0), 4),"
-    "  round(q.median::numeric, 1), coalesce(x.crossing, 0) "
-    "FROM r"
-    "  LEFT JOIN act a ON a.total = r.total AND a.g IS NOT DISTINCT FROM r.g"
-    "  LEFT JOIN thr t ON t.total = r.total AND t.g IS NOT DISTINCT FROM r.g"
-    "  LEFT JOIN qs q ON q.total = r.total AND q.g IS NOT DISTINCT FROM r.g"
-    "  LEFT JOIN xd x ON x.total = r.total AND x.g IS NOT DISTINCT FROM r.g "
-    "ORDER BY r.total, r.g";
+    "  FROM qs GROUP BY g"
+    "  UNION ALL SELECT NULL, true,"
+    "    percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) FROM qs),"
+    "r AS (SELECT DISTINCT g, false AS total FROM u"
+    "  UNION ALL SELECT NULL, true),"
+    "v AS ("
+    "  SELECT r.total, r.g, f.posts, f.replies, f.conversations, f.turns,"
+    "    f.questions, f.answered, f.crossing, md.median,"
+    "    CASE WHEN $4 = 'week' AND NOT r.total THEN f.people"
+    "      ELSE pe.people END AS people,"
+    "    CASE WHEN $4 = 'week' AND NOT r.total THEN f.starters"
+    "      ELSE pe.starters END AS starters,"
+    "    CASE WHEN $4 = 'week' AND NOT r.total THEN f.askers"
+    "      ELSE pe.askers END AS askers"
+    "  FROM r"
+    "  LEFT JOIN f ON f.total = r.total AND f.g IS NOT DISTINCT FROM r.g"
+    "  LEFT JOIN pe ON pe.total = r.total AND pe.g IS NOT DISTINCT FROM r.g"
+    "  LEFT JOIN md ON md.total = r.total AND md.g IS NOT DISTINCT FROM r.g) "
+    "SELECT total, g,"
+    "  CASE WHEN total THEN NULL"
+    "    WHEN $4 = 'week' THEN to_char(g::date, 'IYYY-\"W\"IW')"
+    "    WHEN g = '' THEN '(none)' ELSE g END,"
+    "  coalesce(people, 0), coalesce(posts, 0), coalesce(replies, 0),"
+    "  coalesce(conversations, 0), coalesce(starters, 0),"
+    "  round(turns::numeric / nullif(conversations, 0), 2),"
+    "  coalesce(questions, 0), coalesce(askers, 0),"
+    "  round(answered::numeric / nullif(questions, 0), 4),"
+    "  round(median::numeric, 1), coalesce(crossing, 0) "
+    "FROM v ORDER BY 1, 2";
 
 /* Column positions in SQL_COLLAB. */
 enum { C_TOTAL, C_GROUP, C_LABEL, C_PEOPLE, C_POSTS, C_REPLIES,
@@ -249,9 +283,11 @@ report_begin(struct ctx *c, const struct report_query *q,
 	    "requested_from=%s requested_to=%s k=%d%s%s", q->from, q->to,
 	    q->csv ? "csv" : "json", q->asked_from, q->asked_to, q->k,
 	    extra ? " " : "", extra ? extra : "");
-	/* One snapshot for every query of the report; the audit row commits
+	/* The aggregates first, in a transaction of their own; then one
+	 * snapshot for every query of the report, and the audit row commits
 	 * with the reads or not at all. */
-	if (db_begin(c) != 200 ||
+	if (db_query(c, SQL_REFRESH, 0, NULL) != 200 ||
+	    db_begin(c) != 200 ||
 	    db_query(c, SQL_REPEATABLE_READ, 0, NULL) != 200 ||
 	    audit_write(c, action, "report", name, reason) != 200)
 		return (c->status);

@@ -37,12 +37,31 @@
 -- Weeks are ISO weeks in UTC, stored as their Monday. report_rebuild()
 -- recomputes everything from the source tables (the backfill at the end
 -- uses it); the triggers maintain the same figures one change at a time.
+--
+-- Two levels. The triggers keep per-person rows (report_activity,
+-- report_ties_*, report_people) and per-thread and per-question rows, and
+-- note the weeks they touched in report_dirty, an append-only queue (no
+-- row is ever updated by two writers, so writers never wait for each
+-- other). Reports read per-week aggregates (report_units: department x
+-- week; report_cells: department x department x week), which
+-- report_refresh() recomputes for the queued weeks just before a report
+-- reads them: figures are exact as of the moment the report starts.
 
 ALTER TABLE users ADD COLUMN analytics_opt_out boolean NOT NULL DEFAULT false;
 
 CREATE FUNCTION report_week(t timestamptz) RETURNS date
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
   SELECT date_trunc('week', t AT TIME ZONE 'UTC')::date
+$$;
+
+-- A week (its Monday) as an ISO year and a bit of a bigint (week 1: bit 0).
+CREATE FUNCTION report_year(week date) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+  SELECT extract(isoyear FROM week)::integer
+$$;
+CREATE FUNCTION report_bit(week date) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+  SELECT 1::bigint << (extract(week FROM week)::integer - 1)
 $$;
 
 -- ---- departments over time ----------------------------------------------
@@ -99,14 +118,17 @@ CREATE TRIGGER report_departments_update AFTER UPDATE OF department ON users
 -- The department p_user was in at p_at, or NULL when they do not count
 -- (opted out; p_counted names one person to count anyway, which is how an
 -- opt-out takes back what was counted before the flag changed).
+-- (plpgsql, not sql: the triggers call it several times per message, and
+-- plpgsql keeps its plan for the session.)
 CREATE FUNCTION report_person(p_user bigint, p_at timestamptz,
   p_counted bigint DEFAULT NULL) RETURNS text
-LANGUAGE sql STABLE AS $$
-  SELECT d.department FROM report_departments d
-  WHERE d.user_id = p_user AND d.since <= p_at AND p_at < d.until
-    AND (p_user = p_counted OR NOT EXISTS (SELECT 1 FROM report_opted_out o
-                                           WHERE o.user_id = p_user))
-$$;
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT d.department FROM report_departments d
+    WHERE d.user_id = p_user AND d.since <= p_at AND p_at < d.until
+      AND (p_user = p_counted OR NOT EXISTS (
+        SELECT 1 FROM report_opted_out o WHERE o.user_id = p_user)));
+END $$;
 
 -- ---- the rollups --------------------------------------------------------
 
@@ -121,6 +143,7 @@ CREATE TABLE report_activity (
   questions  integer NOT NULL DEFAULT 0,
   answers    integer NOT NULL DEFAULT 0,
   likes      integer NOT NULL DEFAULT 0,
+  conversations integer NOT NULL DEFAULT 0,	-- started, in report_threads
   PRIMARY KEY (week, department, user_id)
 );
 CREATE INDEX report_activity_user_idx ON report_activity (user_id);
@@ -189,7 +212,223 @@ CREATE TABLE report_customer_people (
 );
 CREATE INDEX report_customer_people_user_idx ON report_customer_people (user_id);
 
+-- Per department and person, the weeks they were active in, asked a
+-- question in, and started a conversation in, as bits: element y - 1969
+-- of an array is ISO year y, its bit w - 1 week w. Reports count distinct
+-- people over any set of weeks from these, without reading person-weeks.
+CREATE TABLE report_people (
+  department text NOT NULL,
+  user_id    bigint NOT NULL,
+  active     bigint[] NOT NULL DEFAULT '{}',
+  asked      bigint[] NOT NULL DEFAULT '{}',
+  started    bigint[] NOT NULL DEFAULT '{}',
+  PRIMARY KEY (department, user_id)
+);
+CREATE INDEX report_people_user_idx ON report_people (user_id);
+
+-- bits with week's bit set (or cleared).
+CREATE FUNCTION report_bits(bits bigint[], week date, set_it boolean)
+RETURNS bigint[] LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  i integer := report_year(week) - 1969;
+BEGIN
+  bits[i] := CASE WHEN set_it THEN coalesce(bits[i], 0) | report_bit(week)
+    ELSE coalesce(bits[i], 0) & ~report_bit(week) END;
+  RETURN bits;
+END $$;
+CREATE FUNCTION report_bits_or(bits bigint[], week date) RETURNS bigint[]
+LANGUAGE sql IMMUTABLE AS $$ SELECT report_bits(bits, week, true) $$;
+-- The bits of a set of weeks (rebuilds).
+CREATE AGGREGATE report_bits_agg(date) (
+  SFUNC = report_bits_or, STYPE = bigint[], INITCOND = '{}'
+);
+
+-- Weeks whose aggregates are out of date: one row per week and writing
+-- transaction (so a transaction only ever conflicts with itself).
+CREATE TABLE report_dirty (
+  week date NOT NULL,
+  xid  xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  PRIMARY KEY (week, xid)
+);
+
+-- Per department and week: distinct active people and what they did.
+CREATE TABLE report_units (
+  week          date NOT NULL,
+  department    text NOT NULL,
+  people        integer NOT NULL,
+  posts         integer NOT NULL,
+  replies       integer NOT NULL,
+  conversations integer NOT NULL,
+  turns         integer NOT NULL,
+  questions     integer NOT NULL,
+  answered      integer NOT NULL,
+  starters      integer NOT NULL,	-- distinct people who started them
+  askers        integer NOT NULL,	-- distinct people who asked
+  crossing      integer NOT NULL,	-- cross-department interactions
+  PRIMARY KEY (week, department)
+);
+
+-- Per department pair and week: distinct actors and targets, and ties.
+CREATE TABLE report_cells (
+  week            date NOT NULL,
+  from_department text NOT NULL,
+  to_department   text NOT NULL,
+  actors          integer NOT NULL,
+  targets         integer NOT NULL,
+  replies         integer NOT NULL,
+  answers         integer NOT NULL,
+  mentions        integer NOT NULL,
+  likes           integer NOT NULL,
+  endorsements    integer NOT NULL,
+  customer        integer NOT NULL,
+  PRIMARY KEY (week, from_department, to_department)
+);
+
+-- Queues a week (once per transaction: the last week queued is
+-- remembered in a transaction-local setting, which most calls hit).
+CREATE FUNCTION report_touch(p_week date) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('parley.report_touched', true) IS DISTINCT FROM
+     p_week::text || '/' || pg_current_xact_id()::text THEN
+    INSERT INTO report_dirty (week) VALUES (p_week) ON CONFLICT DO NOTHING;
+    PERFORM set_config('parley.report_touched',
+      p_week::text || '/' || pg_current_xact_id()::text, true);
+  END IF;
+END $$;
+
+-- Recomputes report_units and report_cells for the queued weeks and
+-- empties the queue of what it saw. Reports call it in a transaction of
+-- its own (read committed) before theirs: a week queued by a transaction
+-- that commits meanwhile stays queued for the next call. Concurrent
+-- callers take turns. Returns how many weeks it recomputed.
+CREATE FUNCTION report_refresh() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_weeks date[];
+BEGIN
+  PERFORM pg_advisory_xact_lock(7226015);
+  WITH d AS (DELETE FROM report_dirty RETURNING week)
+  SELECT array_agg(DISTINCT week) INTO v_weeks FROM d;
+  IF v_weeks IS NULL THEN
+    RETURN 0;
+  END IF;
+  DELETE FROM report_units WHERE week = ANY (v_weeks);
+  INSERT INTO report_units (week, department, people, posts, replies,
+    conversations, turns, questions, answered, starters, askers, crossing)
+  SELECT week, department, sum(people), sum(posts), sum(replies),
+    sum(conversations), sum(turns), sum(questions), sum(answered),
+    sum(starters), sum(askers), sum(crossing)
+  FROM (
+    SELECT week, department, count(*) AS people, sum(posts) AS posts,
+      sum(replies) AS replies, 0 AS conversations, 0 AS turns,
+      0 AS questions, 0 AS answered,
+      count(*) FILTER (WHERE conversations > 0) AS starters,
+      count(*) FILTER (WHERE questions > 0) AS askers, 0 AS crossing
+    FROM report_activity WHERE week = ANY (v_weeks) GROUP BY 1, 2
+    UNION ALL
+    SELECT week, department, 0, 0, 0, count(*), sum(turns), 0, 0, 0, 0, 0
+    FROM report_threads WHERE week = ANY (v_weeks) AND participants >= 2
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT week, department, 0, 0, 0, 0, 0, count(*), count(first_answer_at),
+      0, 0, 0
+    FROM report_questions WHERE week = ANY (v_weeks) GROUP BY 1, 2
+    UNION ALL
+    SELECT week, from_department, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      sum(replies + answers + mentions + likes)
+    FROM report_ties_out
+    WHERE week = ANY (v_weeks) AND from_department <> to_department
+    GROUP BY 1, 2) x
+  GROUP BY 1, 2;
+  DELETE FROM report_cells WHERE week = ANY (v_weeks);
+  INSERT INTO report_cells (week, from_department, to_department, actors,
+    targets, replies, answers, mentions, likes, endorsements, customer)
+  SELECT o.week, o.from_department, o.to_department, o.actors,
+    coalesce(i.targets, 0), o.replies, o.answers, o.mentions, o.likes,
+    o.endorsements, o.customer
+  FROM (SELECT week, from_department, to_department, count(*) AS actors,
+          sum(replies) AS replies, sum(answers) AS answers,
+          sum(mentions) AS mentions, sum(likes) AS likes,
+          sum(endorsements) AS endorsements, sum(customer) AS customer
+        FROM report_ties_out WHERE week = ANY (v_weeks) GROUP BY 1, 2, 3) o
+  LEFT JOIN (SELECT week, from_department, to_department, count(*) AS targets
+        FROM report_ties_in WHERE week = ANY (v_weeks) GROUP BY 1, 2, 3) i
+    USING (week, from_department, to_department);
+  RETURN cardinality(v_weeks);
+END $$;
+
 -- ---- applying one change --------------------------------------------------
+
+-- Sets or clears one week's bit of one of a person's report_people arrays
+-- ('active', 'asked' or 'started').
+CREATE FUNCTION report_people_bit(p_dept text, p_user bigint, p_week date,
+  p_which text, p_set boolean) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO report_people (department, user_id) VALUES (p_dept, p_user)
+  ON CONFLICT DO NOTHING;
+  UPDATE report_people SET
+    active = CASE WHEN p_which = 'active'
+      THEN report_bits(active, p_week, p_set) ELSE active END,
+    asked = CASE WHEN p_which = 'asked'
+      THEN report_bits(asked, p_week, p_set) ELSE asked END,
+    started = CASE WHEN p_which = 'started'
+      THEN report_bits(started, p_week, p_set) ELSE started END
+  WHERE department = p_dept AND user_id = p_user;
+  IF NOT p_set THEN		-- no bit left: no row
+    DELETE FROM report_people
+     WHERE department = p_dept AND user_id = p_user
+       AND NOT EXISTS (SELECT 1 FROM unnest(active || asked || started) b
+                       WHERE b <> 0);
+  END IF;
+END $$;
+
+-- Adds (or with negative counts takes away) activity to one person-week
+-- row, keeping report_people's bits in step: active while the row exists,
+-- asked while it has questions, started while it has conversations.
+CREATE FUNCTION report_activity_apply(p_week date, p_dept text,
+  p_user bigint, p_posts integer, p_replies integer, p_questions integer,
+  p_answers integer, p_likes integer, p_conversations integer)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_new  boolean;
+  v_q    integer;
+  v_c    integer;
+  v_gone boolean;
+BEGIN
+  INSERT INTO report_activity AS a (week, department, user_id, posts, replies,
+    questions, answers, likes, conversations)
+  VALUES (p_week, p_dept, p_user, p_posts, p_replies, p_questions, p_answers,
+    p_likes, p_conversations)
+  ON CONFLICT (week, department, user_id) DO UPDATE SET
+    posts = a.posts + EXCLUDED.posts, replies = a.replies + EXCLUDED.replies,
+    questions = a.questions + EXCLUDED.questions,
+    answers = a.answers + EXCLUDED.answers, likes = a.likes + EXCLUDED.likes,
+    conversations = a.conversations + EXCLUDED.conversations
+  RETURNING (xmax = 0), questions, conversations INTO v_new, v_q, v_c;
+  IF v_new THEN			-- inserted, not updated
+    PERFORM report_people_bit(p_dept, p_user, p_week, 'active', true);
+  END IF;
+  IF (v_q - p_questions > 0) <> (v_q > 0) THEN
+    PERFORM report_people_bit(p_dept, p_user, p_week, 'asked', v_q > 0);
+  END IF;
+  IF (v_c - p_conversations > 0) <> (v_c > 0) THEN
+    PERFORM report_people_bit(p_dept, p_user, p_week, 'started', v_c > 0);
+  END IF;
+  IF least(p_posts, p_replies, p_questions, p_answers, p_likes,
+     p_conversations) < 0 THEN
+    DELETE FROM report_activity
+     WHERE week = p_week AND department = p_dept AND user_id = p_user
+       AND posts <= 0 AND replies <= 0 AND questions <= 0 AND answers <= 0
+       AND likes <= 0 AND conversations <= 0
+    RETURNING true INTO v_gone;
+    IF v_gone THEN
+      PERFORM report_people_bit(p_dept, p_user, p_week, 'active', false);
+    END IF;
+  END IF;
+  PERFORM report_touch(p_week);
+END $$;
 
 -- Adds (or with negative counts takes away) one person's activity at p_at.
 CREATE FUNCTION report_activity_add(p_user bigint, p_at timestamptz,
@@ -198,24 +437,22 @@ CREATE FUNCTION report_activity_add(p_user bigint, p_at timestamptz,
 LANGUAGE plpgsql AS $$
 DECLARE
   v_dept text := report_person(p_user, p_at);
-  v_week date := report_week(p_at);
 BEGIN
-  IF v_dept IS NULL THEN
-    RETURN;
+  IF v_dept IS NOT NULL THEN
+    PERFORM report_activity_apply(report_week(p_at), v_dept, p_user,
+      p_posts, p_replies, p_questions, p_answers, p_likes, 0);
   END IF;
-  INSERT INTO report_activity AS a (week, department, user_id, posts, replies,
-    questions, answers, likes)
-  VALUES (v_week, v_dept, p_user, p_posts, p_replies, p_questions, p_answers,
-    p_likes)
-  ON CONFLICT (week, department, user_id) DO UPDATE SET
-    posts = a.posts + EXCLUDED.posts, replies = a.replies + EXCLUDED.replies,
-    questions = a.questions + EXCLUDED.questions,
-    answers = a.answers + EXCLUDED.answers, likes = a.likes + EXCLUDED.likes;
-  IF least(p_posts, p_replies, p_questions, p_answers, p_likes) < 0 THEN
-    DELETE FROM report_activity
-     WHERE week = v_week AND department = v_dept AND user_id = p_user
-       AND posts <= 0 AND replies <= 0 AND questions <= 0 AND answers <= 0
-       AND likes <= 0;
+END $$;
+
+-- A thread of p_user's (filed under p_week, p_dept) became (1) or stopped
+-- being (-1) a conversation.
+CREATE FUNCTION report_activity_conversation(p_user bigint, p_week date,
+  p_dept text, p_delta integer) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM report_opted_out WHERE user_id = p_user) THEN
+    PERFORM report_activity_apply(p_week, p_dept, p_user, 0, 0, 0, 0, 0,
+      p_delta);
   END IF;
 END $$;
 
@@ -258,6 +495,7 @@ BEGIN
   VALUES (v_week, v_from, v_to, p_target, p_delta)
   ON CONFLICT (week, from_department, to_department, user_id) DO UPDATE SET
     ties = t.ties + EXCLUDED.ties;
+  PERFORM report_touch(v_week);
   IF p_delta < 0 THEN
     DELETE FROM report_ties_out
      WHERE week = v_week AND from_department = v_from
@@ -276,6 +514,10 @@ CREATE FUNCTION report_thread_refresh(p_roots bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM report_thread_people WHERE root_id = ANY (p_roots);
+  PERFORM report_touch(week) FROM (
+    SELECT DISTINCT week FROM report_threads WHERE root_id = ANY (p_roots)) w;
+  PERFORM report_activity_conversation(user_id, week, department, -1)
+  FROM report_threads WHERE root_id = ANY (p_roots) AND participants >= 2;
   DELETE FROM report_threads WHERE root_id = ANY (p_roots);
   WITH m AS (
     SELECT p.root_id, p.id, p.author_id, p.created_at, c.department,
@@ -303,6 +545,10 @@ BEGIN
     RETURNING root_id)
   INSERT INTO report_thread_people (root_id, user_id)
   SELECT DISTINCT m.root_id, m.author_id FROM m JOIN ins USING (root_id);
+  PERFORM report_touch(week) FROM (
+    SELECT DISTINCT week FROM report_threads WHERE root_id = ANY (p_roots)) w;
+  PERFORM report_activity_conversation(user_id, week, department, 1)
+  FROM report_threads WHERE root_id = ANY (p_roots) AND participants >= 2;
 END $$;
 
 -- A new counted reply at the end of a thread: one more message, a turn when
@@ -311,15 +557,36 @@ CREATE FUNCTION report_thread_reply(p_root bigint, p_author bigint,
   p_at timestamptz) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-  v_new integer;
+  v_new          integer;
+  v_week         date;
+  v_dept         text;
+  v_starter      bigint;
+  v_participants integer;
 BEGIN
   IF report_person(p_author, p_at) IS NULL THEN
     RETURN;
   END IF;
   PERFORM 1 FROM report_threads WHERE root_id = p_root FOR UPDATE;
   IF NOT FOUND THEN
-    PERFORM report_thread_refresh(ARRAY[p_root]);
-    RETURN;
+    -- The first counted reply: the thread so far is its root. (Not a
+    -- recount: replies inserted by the same statement are visible already
+    -- and are added by their own trigger calls.)
+    INSERT INTO report_threads (root_id, week, department, user_id,
+      messages, participants, turns, last_author)
+    SELECT r.id, report_week(r.created_at), x.department, r.author_id, 1, 1,
+      1, r.author_id
+    FROM posts r CROSS JOIN LATERAL (
+      SELECT report_person(r.author_id, r.created_at) AS department) x
+    WHERE r.id = p_root AND r.deleted_at IS NULL AND NOT r.hidden
+      AND x.department IS NOT NULL
+    ON CONFLICT (root_id) DO NOTHING;
+    INSERT INTO report_thread_people (root_id, user_id)
+    SELECT root_id, user_id FROM report_threads WHERE root_id = p_root
+    ON CONFLICT DO NOTHING;
+    PERFORM 1 FROM report_threads WHERE root_id = p_root FOR UPDATE;
+    IF NOT FOUND THEN
+      RETURN;		-- the root does not count
+    END IF;
   END IF;
   INSERT INTO report_thread_people (root_id, user_id) VALUES (p_root, p_author)
   ON CONFLICT DO NOTHING;
@@ -328,13 +595,22 @@ BEGIN
     participants = participants + v_new,
     turns = turns + (last_author <> p_author)::integer,
     last_author = p_author
-  WHERE root_id = p_root;
+  WHERE root_id = p_root
+  RETURNING week, department, user_id, participants
+  INTO v_week, v_dept, v_starter, v_participants;
+  PERFORM report_touch(v_week);
+  IF v_new = 1 AND v_participants = 2 THEN	-- now a conversation
+    PERFORM report_activity_conversation(v_starter, v_week, v_dept, 1);
+  END IF;
 END $$;
 
 -- Recomputes the rows of the given questions.
 CREATE FUNCTION report_question_refresh(p_ids bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM report_touch(week) FROM (
+    SELECT DISTINCT week FROM report_questions
+    WHERE question_id = ANY (p_ids)) w;
   DELETE FROM report_questions WHERE question_id = ANY (p_ids);
   INSERT INTO report_questions (question_id, week, department, user_id,
     created_at, first_answer_at)
@@ -348,6 +624,9 @@ BEGIN
   FROM questions q JOIN report_counted c ON c.user_id = q.author_id
     AND c.since <= q.created_at AND q.created_at < c.until
   WHERE q.id = ANY (p_ids) AND q.deleted_at IS NULL AND NOT q.hidden;
+  PERFORM report_touch(week) FROM (
+    SELECT DISTINCT week FROM report_questions
+    WHERE question_id = ANY (p_ids)) w;
 END $$;
 
 -- Recomputes who contributed to a customer conversation, taking back the
@@ -533,6 +812,8 @@ BEGIN
   IF d > 0 THEN
     IF v_asker <> NEW.author_id
        AND report_person(NEW.author_id, NEW.created_at) IS NOT NULL THEN
+      PERFORM report_touch(week) FROM report_questions
+       WHERE question_id = NEW.question_id;
       UPDATE report_questions
          SET first_answer_at = least(first_answer_at, NEW.created_at)
        WHERE question_id = NEW.question_id;
@@ -685,11 +966,20 @@ BEGIN
   FOR e IN SELECT * FROM report_tie_events_of(NEW.id) LOOP
     PERFORM report_tie(e.kind, e.actor, e.target, e.at, d, NEW.id);
   END LOOP;
+  PERFORM report_touch(week) FROM (
+    SELECT DISTINCT week FROM report_activity WHERE user_id = NEW.id) w;
   DELETE FROM report_activity WHERE user_id = NEW.id;
+  DELETE FROM report_people WHERE user_id = NEW.id;
   IF d > 0 THEN
     INSERT INTO report_activity (week, department, user_id, posts, replies,
       questions, answers, likes)
     SELECT * FROM report_activity_rows(NEW.id);
+    INSERT INTO report_people (department, user_id, active, asked)
+    SELECT department, user_id, report_bits_agg(week),
+      coalesce(report_bits_agg(week) FILTER (WHERE questions > 0), '{}')
+    FROM report_activity WHERE user_id = NEW.id GROUP BY 1, 2;
+    PERFORM report_touch(week) FROM (
+      SELECT DISTINCT week FROM report_activity WHERE user_id = NEW.id) w;
   END IF;
   PERFORM report_thread_refresh(ARRAY(
     SELECT DISTINCT root_id FROM posts WHERE author_id = NEW.id));
@@ -724,10 +1014,11 @@ DECLARE
   v_conv bigint;
 BEGIN
   LOCK report_activity, report_ties_out, report_ties_in, report_threads,
-    report_thread_people, report_questions, report_customer_people
-    IN EXCLUSIVE MODE;
+    report_thread_people, report_questions, report_customer_people,
+    report_people, report_units, report_cells IN EXCLUSIVE MODE;
   TRUNCATE report_activity, report_ties_out, report_ties_in, report_threads,
-    report_thread_people, report_questions, report_customer_people;
+    report_thread_people, report_questions, report_customer_people,
+    report_people, report_units, report_cells;
   INSERT INTO report_activity (week, department, user_id, posts, replies,
     questions, answers, likes)
   SELECT * FROM report_activity_rows(NULL);
@@ -760,8 +1051,20 @@ BEGIN
   FOR v_conv IN SELECT DISTINCT conversation_id FROM customer_links LOOP
     PERFORM report_customer_refresh(v_conv);
   END LOOP;
+  -- The bits again, in one pass (the thread refresh above set some).
+  DELETE FROM report_people;
+  INSERT INTO report_people (department, user_id, active, asked, started)
+  SELECT department, user_id, report_bits_agg(week),
+    coalesce(report_bits_agg(week) FILTER (WHERE questions > 0), '{}'),
+    coalesce(report_bits_agg(week) FILTER (WHERE conversations > 0), '{}')
+  FROM report_activity GROUP BY 1, 2;
+  -- Every week with anything, then the aggregates of all of them.
+  INSERT INTO report_dirty (week)
+  SELECT week FROM report_activity UNION SELECT week FROM report_ties_out
+  ON CONFLICT DO NOTHING;
+  PERFORM report_refresh();
   ANALYZE report_activity, report_ties_out, report_ties_in, report_threads,
-    report_questions;
+    report_questions, report_people, report_units, report_cells;
 END $$;
 
 -- ---- backfill ---------------------------------------------------------------
