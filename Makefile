@@ -110,8 +110,22 @@ test: deps
 	@$(MAKE) --no-print-directory app.so unit build/se_import
 	@tools/test.sh
 
+# `make bench-data SCALE=1` fills the benchmark database (bench/data.sh);
+# `make bench` measures every endpoint against it beside its SQL alone
+# (bench/run.sh, results in bench/RESULTS.md). The earlier sign-in and
+# webhook/CSV benches, each on a fresh database of its own:
+# `make bench-auth`, `make bench-webhook`.
+SCALE ?= 1
+bench-data: deps
+	@SCALE=$(SCALE) bench/data.sh
+
 bench: deps
+	@bench/run.sh
+
+bench-auth: deps
 	@bench/auth.sh
+
+bench-webhook: deps
 	@bench/webhook.sh
 
 # Recall@5 of the expert finder on a Stack Exchange dump (bench/expert_recall.mjs).
@@ -128,4 +142,4 @@ distclean: clean
 
 -include $(OBJS:.o=.d)
 .PHONY: all deps unit run test bench clean distclean import-ldif \
-        import-stackexchange bench-experts
+        import-stackexchange bench-experts bench-data bench-auth bench-webhook
