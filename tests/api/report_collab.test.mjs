@@ -324,6 +324,21 @@ describe('collaboration report', () => {
     assert.ok(lines.some((l) => l.startsWith('note,') && l.includes('whole ISO weeks')));
     assert.ok(!lines.some((l) => /^[=+\-@]/.test(l.split(',')[1] ?? '')), 'no cell starts a formula');
   });
+
+  test('a move to another department leaves past activity where it happened', async () => {
+    const before = await collab();
+    assert.equal(group(before, DEPT.six).active_people, 6);
+    // s posted and liked while in the department of one; now s joins six.
+    const r = await api('PATCH', '/api/v1/me', { token: P.s.token, json: { department: DEPT.six } });
+    assert.equal(r.status, 200, r.text);
+    const moved = await collab();
+    assert.deepEqual(group(moved, DEPT.six), group(before, DEPT.six), 'six gains nothing from the past');
+    assert.equal(group(moved, DEPT.one), undefined, 'one is still folded, its past still its own');
+    assert.equal(moved.other.groups, before.other.groups);
+    await post('s', 'first post in six');
+    const after = group(await collab(), DEPT.six);
+    assert.deepEqual([after.active_people, after.posts], [7, 7], 'new activity counts where s is now');
+  });
 });
 
 describe('network report', () => {
