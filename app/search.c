@@ -30,9 +30,9 @@ static const char *const type_filters[] = {
  * that pages are exact; key = id * 8 + type code breaks ties and tells the
  * types apart. Closed communities count for their active members only;
  * hidden content is left out for everyone, its author included; people are
- * the active ones, matched on their profile and their listed skills (the
- * candidates, "who", are those with any of the words in either; all the
- * words must then be in the two together).
+ * the active ones, matched on their profile and their listed skills
+ * together (users.search || users.skills_search, one GIN index; the skills
+ * vector is kept by triggers on user_skills, sql/0017_search_speed.sql).
  * url is the app's hash route (#/posts/1, #/questions/2, an answer as
  * #/questions/2?answer=3, #/people/ada), for a bookmark the saved page
  * itself (http or https only, as bookmarks are). The snippet is plain text
@@ -45,11 +45,7 @@ static const char *const type_filters[] = {
 #define SEARCH_CANDIDATES	"400"
 
 static const char SQL_SEARCH[] =
-    "WITH q AS MATERIALIZED (SELECT search_query($1) AS q, search_any($1) AS anyq), "
-    "who AS MATERIALIZED (SELECT c.id FROM q, users c "
-    "  WHERE $3 IN ('all', 'people') AND c.search @@ q.anyq "
-    "  UNION SELECT s.user_id FROM q, user_skills s WHERE $3 IN ('all', 'people') "
-    "  AND to_tsvector('english', search_plain(s.skill)) @@ q.anyq), "
+    "WITH q AS MATERIALIZED (SELECT search_query($1) AS q), "
     "seen AS MATERIALIZED (SELECT id FROM communities WHERE visibility = 'open' "
     "  UNION SELECT community_id FROM community_members "
     "  WHERE user_id = $2 AND status = 'active'), "
@@ -80,12 +76,10 @@ static const char SQL_SEARCH[] =
     "  AND (NOT b.private OR b.owner_id = $2) "
     "  LIMIT " SEARCH_CANDIDATES ") c "
     " UNION ALL SELECT 4, c.id, " SEARCH_RANK("c.search")
-    "  FROM q, (SELECT u.id, u.search || sk.v AS search "
-    "  FROM q, users u CROSS JOIN LATERAL (SELECT coalesce(setweight("
-    "  to_tsvector('english', search_plain(string_agg(s.skill, ' '))), "
-    "  'A'), '') AS v FROM user_skills s WHERE s.user_id = u.id) sk "
-    "  WHERE u.id IN (SELECT id FROM who) AND u.status = 'active' "
-    "  AND (u.search || sk.v) @@ q.q LIMIT " SEARCH_CANDIDATES ") c), "
+    "  FROM q, (SELECT u.id, u.search || u.skills_search AS search "
+    "  FROM q, users u WHERE $3 IN ('all', 'people') "
+    "  AND (u.search || u.skills_search) @@ q.q AND u.status = 'active' "
+    "  LIMIT " SEARCH_CANDIDATES ") c), "
     "page AS (SELECT t, id, score, id * 8 + t AS key FROM hits "
     "  WHERE (score, -(id * 8 + t)) < ($5::bigint, $6::bigint) "
     "  ORDER BY score DESC, key LIMIT $4) "
