@@ -243,12 +243,17 @@ CREATE AGGREGATE report_bits_agg(date) (
   SFUNC = report_bits_or, STYPE = bigint[], INITCOND = '{}'
 );
 
--- Weeks whose aggregates are out of date: one row per week and writing
--- transaction (so a transaction only ever conflicts with itself).
+-- Aggregates that are out of date: a unit (week, department; cell false,
+-- to_department '') or a cell (week, from department, to department; cell
+-- true), once per writing transaction (the transaction id is part of the
+-- key, so a transaction only ever conflicts with itself).
 CREATE TABLE report_dirty (
-  week date NOT NULL,
-  xid  xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  PRIMARY KEY (week, xid)
+  week          date NOT NULL,
+  cell          boolean NOT NULL,
+  department    text NOT NULL,
+  to_department text NOT NULL,
+  xid           xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  PRIMARY KEY (week, cell, department, to_department, xid)
 );
 
 -- Per department and week: distinct active people and what they did.
@@ -284,36 +289,53 @@ CREATE TABLE report_cells (
   PRIMARY KEY (week, from_department, to_department)
 );
 
--- Queues a week (once per transaction: the last week queued is
--- remembered in a transaction-local setting, which most calls hit).
-CREATE FUNCTION report_touch(p_week date) RETURNS void
-LANGUAGE plpgsql AS $$
+-- Queues a unit (p_to NULL) or a cell. The last one queued is
+-- remembered in a transaction-local setting, so the many calls of one
+-- message mostly stop there.
+CREATE FUNCTION report_touch(p_week date, p_dept text, p_to text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_key text := json_build_array(p_week, p_dept, p_to,
+    pg_current_xact_id()::text)::text;
 BEGIN
-  IF current_setting('parley.report_touched', true) IS DISTINCT FROM
-     p_week::text || '/' || pg_current_xact_id()::text THEN
-    INSERT INTO report_dirty (week) VALUES (p_week) ON CONFLICT DO NOTHING;
-    PERFORM set_config('parley.report_touched',
-      p_week::text || '/' || pg_current_xact_id()::text, true);
+  IF current_setting('parley.report_touched', true) IS DISTINCT FROM v_key
+  THEN
+    INSERT INTO report_dirty (week, cell, department, to_department)
+    VALUES (p_week, p_to IS NOT NULL, p_dept, coalesce(p_to, ''))
+    ON CONFLICT DO NOTHING;
+    PERFORM set_config('parley.report_touched', v_key, true);
   END IF;
 END $$;
 
--- Recomputes report_units and report_cells for the queued weeks and
--- empties the queue of what it saw. Reports call it in a transaction of
--- its own (read committed) before theirs: a week queued by a transaction
--- that commits meanwhile stays queued for the next call. Concurrent
--- callers take turns. Returns how many weeks it recomputed.
+-- Recomputes the queued units and cells and empties the queue of what it
+-- saw. Reports call it in a transaction of its own (read committed)
+-- before theirs: what a transaction queues and commits meanwhile stays
+-- queued for the next call. Concurrent callers take turns. Returns how
+-- many units and cells it recomputed.
 CREATE FUNCTION report_refresh() RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
-  v_weeks date[];
+  uw date[];	-- units: weeks and departments
+  ud text[];
+  cw date[];	-- cells: weeks, from and to departments
+  cf text[];
+  ct text[];
 BEGIN
   PERFORM pg_advisory_xact_lock(7226015);
-  WITH d AS (DELETE FROM report_dirty RETURNING week)
-  SELECT array_agg(DISTINCT week) INTO v_weeks FROM d;
-  IF v_weeks IS NULL THEN
-    RETURN 0;
-  END IF;
-  DELETE FROM report_units WHERE week = ANY (v_weeks);
+  WITH d AS (DELETE FROM report_dirty RETURNING *),
+  u AS (SELECT DISTINCT week, department FROM d WHERE NOT cell),
+  c AS (SELECT DISTINCT week, department, to_department FROM d WHERE cell)
+  SELECT (SELECT array_agg(week ORDER BY week, department) FROM u),
+    (SELECT array_agg(department ORDER BY week, department) FROM u),
+    (SELECT array_agg(week ORDER BY week, department, to_department) FROM c),
+    (SELECT array_agg(department ORDER BY week, department, to_department)
+       FROM c),
+    (SELECT array_agg(to_department ORDER BY week, department, to_department)
+       FROM c)
+  INTO uw, ud, cw, cf, ct;
+
+  DELETE FROM report_units
+   WHERE (week, department) IN (SELECT * FROM unnest(uw, ud));
   INSERT INTO report_units (week, department, people, posts, replies,
     conversations, turns, questions, answered, starters, askers, crossing)
   SELECT week, department, sum(people), sum(posts), sum(replies),
@@ -325,23 +347,33 @@ BEGIN
       0 AS questions, 0 AS answered,
       count(*) FILTER (WHERE conversations > 0) AS starters,
       count(*) FILTER (WHERE questions > 0) AS askers, 0 AS crossing
-    FROM report_activity WHERE week = ANY (v_weeks) GROUP BY 1, 2
+    FROM report_activity
+    WHERE (week, department) IN (SELECT * FROM unnest(uw, ud))
+    GROUP BY 1, 2
     UNION ALL
     SELECT week, department, 0, 0, 0, count(*), sum(turns), 0, 0, 0, 0, 0
-    FROM report_threads WHERE week = ANY (v_weeks) AND participants >= 2
+    FROM report_threads
+    WHERE (week, department) IN (SELECT * FROM unnest(uw, ud))
+      AND participants >= 2
     GROUP BY 1, 2
     UNION ALL
     SELECT week, department, 0, 0, 0, 0, 0, count(*), count(first_answer_at),
       0, 0, 0
-    FROM report_questions WHERE week = ANY (v_weeks) GROUP BY 1, 2
+    FROM report_questions
+    WHERE (week, department) IN (SELECT * FROM unnest(uw, ud))
+    GROUP BY 1, 2
     UNION ALL
     SELECT week, from_department, 0, 0, 0, 0, 0, 0, 0, 0, 0,
       sum(replies + answers + mentions + likes)
     FROM report_ties_out
-    WHERE week = ANY (v_weeks) AND from_department <> to_department
+    WHERE (week, from_department) IN (SELECT * FROM unnest(uw, ud))
+      AND from_department <> to_department
     GROUP BY 1, 2) x
   GROUP BY 1, 2;
-  DELETE FROM report_cells WHERE week = ANY (v_weeks);
+
+  DELETE FROM report_cells
+   WHERE (week, from_department, to_department)
+      IN (SELECT * FROM unnest(cw, cf, ct));
   INSERT INTO report_cells (week, from_department, to_department, actors,
     targets, replies, answers, mentions, likes, endorsements, customer)
   SELECT o.week, o.from_department, o.to_department, o.actors,
@@ -351,11 +383,17 @@ BEGIN
           sum(replies) AS replies, sum(answers) AS answers,
           sum(mentions) AS mentions, sum(likes) AS likes,
           sum(endorsements) AS endorsements, sum(customer) AS customer
-        FROM report_ties_out WHERE week = ANY (v_weeks) GROUP BY 1, 2, 3) o
+        FROM report_ties_out
+        WHERE (week, from_department, to_department)
+           IN (SELECT * FROM unnest(cw, cf, ct))
+        GROUP BY 1, 2, 3) o
   LEFT JOIN (SELECT week, from_department, to_department, count(*) AS targets
-        FROM report_ties_in WHERE week = ANY (v_weeks) GROUP BY 1, 2, 3) i
+        FROM report_ties_in
+        WHERE (week, from_department, to_department)
+           IN (SELECT * FROM unnest(cw, cf, ct))
+        GROUP BY 1, 2, 3) i
     USING (week, from_department, to_department);
-  RETURN cardinality(v_weeks);
+  RETURN coalesce(cardinality(uw), 0) + coalesce(cardinality(cw), 0);
 END $$;
 
 -- ---- applying one change --------------------------------------------------
@@ -427,7 +465,7 @@ BEGIN
       PERFORM report_people_bit(p_dept, p_user, p_week, 'active', false);
     END IF;
   END IF;
-  PERFORM report_touch(p_week);
+  PERFORM report_touch(p_week, p_dept);
 END $$;
 
 -- Adds (or with negative counts takes away) one person's activity at p_at.
@@ -495,7 +533,8 @@ BEGIN
   VALUES (v_week, v_from, v_to, p_target, p_delta)
   ON CONFLICT (week, from_department, to_department, user_id) DO UPDATE SET
     ties = t.ties + EXCLUDED.ties;
-  PERFORM report_touch(v_week);
+  PERFORM report_touch(v_week, v_from, v_to);
+  PERFORM report_touch(v_week, v_from);		-- its crossing figure
   IF p_delta < 0 THEN
     DELETE FROM report_ties_out
      WHERE week = v_week AND from_department = v_from
@@ -514,8 +553,9 @@ CREATE FUNCTION report_thread_refresh(p_roots bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM report_thread_people WHERE root_id = ANY (p_roots);
-  PERFORM report_touch(week) FROM (
-    SELECT DISTINCT week FROM report_threads WHERE root_id = ANY (p_roots)) w;
+  PERFORM report_touch(week, department) FROM (
+    SELECT DISTINCT week, department FROM report_threads
+    WHERE root_id = ANY (p_roots)) w;
   PERFORM report_activity_conversation(user_id, week, department, -1)
   FROM report_threads WHERE root_id = ANY (p_roots) AND participants >= 2;
   DELETE FROM report_threads WHERE root_id = ANY (p_roots);
@@ -545,8 +585,9 @@ BEGIN
     RETURNING root_id)
   INSERT INTO report_thread_people (root_id, user_id)
   SELECT DISTINCT m.root_id, m.author_id FROM m JOIN ins USING (root_id);
-  PERFORM report_touch(week) FROM (
-    SELECT DISTINCT week FROM report_threads WHERE root_id = ANY (p_roots)) w;
+  PERFORM report_touch(week, department) FROM (
+    SELECT DISTINCT week, department FROM report_threads
+    WHERE root_id = ANY (p_roots)) w;
   PERFORM report_activity_conversation(user_id, week, department, 1)
   FROM report_threads WHERE root_id = ANY (p_roots) AND participants >= 2;
 END $$;
@@ -598,7 +639,7 @@ BEGIN
   WHERE root_id = p_root
   RETURNING week, department, user_id, participants
   INTO v_week, v_dept, v_starter, v_participants;
-  PERFORM report_touch(v_week);
+  PERFORM report_touch(v_week, v_dept);
   IF v_new = 1 AND v_participants = 2 THEN	-- now a conversation
     PERFORM report_activity_conversation(v_starter, v_week, v_dept, 1);
   END IF;
@@ -608,8 +649,8 @@ END $$;
 CREATE FUNCTION report_question_refresh(p_ids bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_touch(week) FROM (
-    SELECT DISTINCT week FROM report_questions
+  PERFORM report_touch(week, department) FROM (
+    SELECT DISTINCT week, department FROM report_questions
     WHERE question_id = ANY (p_ids)) w;
   DELETE FROM report_questions WHERE question_id = ANY (p_ids);
   INSERT INTO report_questions (question_id, week, department, user_id,
@@ -624,8 +665,8 @@ BEGIN
   FROM questions q JOIN report_counted c ON c.user_id = q.author_id
     AND c.since <= q.created_at AND q.created_at < c.until
   WHERE q.id = ANY (p_ids) AND q.deleted_at IS NULL AND NOT q.hidden;
-  PERFORM report_touch(week) FROM (
-    SELECT DISTINCT week FROM report_questions
+  PERFORM report_touch(week, department) FROM (
+    SELECT DISTINCT week, department FROM report_questions
     WHERE question_id = ANY (p_ids)) w;
 END $$;
 
@@ -812,7 +853,7 @@ BEGIN
   IF d > 0 THEN
     IF v_asker <> NEW.author_id
        AND report_person(NEW.author_id, NEW.created_at) IS NOT NULL THEN
-      PERFORM report_touch(week) FROM report_questions
+      PERFORM report_touch(week, department) FROM report_questions
        WHERE question_id = NEW.question_id;
       UPDATE report_questions
          SET first_answer_at = least(first_answer_at, NEW.created_at)
@@ -966,8 +1007,9 @@ BEGIN
   FOR e IN SELECT * FROM report_tie_events_of(NEW.id) LOOP
     PERFORM report_tie(e.kind, e.actor, e.target, e.at, d, NEW.id);
   END LOOP;
-  PERFORM report_touch(week) FROM (
-    SELECT DISTINCT week FROM report_activity WHERE user_id = NEW.id) w;
+  PERFORM report_touch(week, department) FROM (
+    SELECT DISTINCT week, department FROM report_activity
+    WHERE user_id = NEW.id) w;
   DELETE FROM report_activity WHERE user_id = NEW.id;
   DELETE FROM report_people WHERE user_id = NEW.id;
   IF d > 0 THEN
@@ -978,8 +1020,9 @@ BEGIN
     SELECT department, user_id, report_bits_agg(week),
       coalesce(report_bits_agg(week) FILTER (WHERE questions > 0), '{}')
     FROM report_activity WHERE user_id = NEW.id GROUP BY 1, 2;
-    PERFORM report_touch(week) FROM (
-      SELECT DISTINCT week FROM report_activity WHERE user_id = NEW.id) w;
+    PERFORM report_touch(week, department) FROM (
+      SELECT DISTINCT week, department FROM report_activity
+      WHERE user_id = NEW.id) w;
   END IF;
   PERFORM report_thread_refresh(ARRAY(
     SELECT DISTINCT root_id FROM posts WHERE author_id = NEW.id));
@@ -1058,9 +1101,11 @@ BEGIN
     coalesce(report_bits_agg(week) FILTER (WHERE questions > 0), '{}'),
     coalesce(report_bits_agg(week) FILTER (WHERE conversations > 0), '{}')
   FROM report_activity GROUP BY 1, 2;
-  -- Every week with anything, then the aggregates of all of them.
-  INSERT INTO report_dirty (week)
-  SELECT week FROM report_activity UNION SELECT week FROM report_ties_out
+  -- Every unit and cell with anything, then their aggregates.
+  INSERT INTO report_dirty (week, cell, department, to_department)
+  SELECT week, false, department, '' FROM report_activity
+  UNION SELECT week, false, from_department, '' FROM report_ties_out
+  UNION SELECT week, true, from_department, to_department FROM report_ties_out
   ON CONFLICT DO NOTHING;
   PERFORM report_refresh();
   ANALYZE report_activity, report_ties_out, report_ties_in, report_threads,
