@@ -81,7 +81,12 @@ describe('GET /api/v1/users/{handle}', () => {
     assert.equal((await profile(a, a.handle)).body.user.email, a.email, 'oneself sees one\'s e-mail');
     assert.equal((await profile({ session: founder }, a.handle)).body.user.email, a.email, 'admins see it');
     const me = await get(a, '/api/v1/me');
-    assert.deepEqual((await profile(a, a.handle)).body.user, me.body.user, 'the same User as /me');
+    // /me adds one's own settings (the analytics opt-out); the rest is the same User.
+    const { analytics_opt_out: optOut, ...mine } = me.body.user;
+    assert.equal(optOut, false);
+    const own = (await profile(a, a.handle)).body.user;
+    assert.ok(!('analytics_opt_out' in own), 'a setting, not part of the profile');
+    assert.deepEqual(own, mine, 'the same User as /me');
   });
 
   test('the handle matches ignoring case; an unknown handle is 404', async () => {
