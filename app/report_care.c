@@ -113,13 +113,11 @@ static const char *const COLLAB_KEYS[] = { "internal_people",
 static const char *const SIDE_KEYS[] = { "conversations", "resolved",
     "median_resolution_minutes", "csat_average", "csat_responses", NULL };
 
-/* The request, parsed. */
+/* The request, parsed: the shared report_query (from, to, asked_*, csv,
+ * k; the rest unused) and the timestamptz bounds. */
 struct care_query {
-	char	from[KANON_DATE_LEN], to[KANON_DATE_LEN];	/* used */
-	char	asked_from[KANON_DATE_LEN], asked_to[KANON_DATE_LEN];
-	char	ts_from[32], ts_to[32];	/* timestamptz bounds, to exclusive */
-	int	csv;
-	int	k;
+	struct report_query	r;
+	char			ts_from[32], ts_to[32];	/* to exclusive */
 };
 
 /* A numeric column as a JSON number, or null. */
@@ -187,17 +185,18 @@ care_params(struct ctx *c, struct care_query *q)
 	    strcmp(fmt, "csv") != 0))
 		return (ctx_fail(c, 422, NULL, "format",
 		    "format is json or csv."));
-	q->csv = (r == 1 && strcmp(fmt, "csv") == 0);
-	q->k = kanon_k(config.report_min_group);
+	q->r.csv = (r == 1 && strcmp(fmt, "csv") == 0);
+	q->r.k = kanon_k(config.report_min_group);
 
-	if (!kanon_date_format(from, q->asked_from, sizeof(q->asked_from)) ||
-	    !kanon_date_format(to, q->asked_to, sizeof(q->asked_to)) ||
-	    !kanon_date_format(wfrom, q->from, sizeof(q->from)) ||
-	    !kanon_date_format(wto, q->to, sizeof(q->to)) ||
+	if (!kanon_date_format(from, q->r.asked_from,
+	    sizeof(q->r.asked_from)) ||
+	    !kanon_date_format(to, q->r.asked_to, sizeof(q->r.asked_to)) ||
+	    !kanon_date_format(wfrom, q->r.from, sizeof(q->r.from)) ||
+	    !kanon_date_format(wto, q->r.to, sizeof(q->r.to)) ||
 	    !kanon_date_format(wto + 1, day_after, sizeof(day_after)))
 		return (ctx_fail(c, 500, NULL, NULL, NULL));
 	/* Midnight UTC: the weeks are UTC weeks; to is exclusive. */
-	r = snprintf(q->ts_from, sizeof(q->ts_from), "%sT00:00:00Z", q->from);
+	r = snprintf(q->ts_from, sizeof(q->ts_from), "%sT00:00:00Z", q->r.from);
 	if (r < 0 || (size_t)r >= sizeof(q->ts_from))
 		return (ctx_fail(c, 500, NULL, NULL, NULL));
 	r = snprintf(q->ts_to, sizeof(q->ts_to), "%sT00:00:00Z", day_after);
@@ -308,11 +307,11 @@ care_groups(struct ctx *c, const struct care_query *q, json_t **groups,
 	g = kore_calloc(n > 0 ? (size_t)n : 1, sizeof(*g));
 	for (i = 0; i < n; i++)
 		g[i].people = db_int(c, i, F_CUSTOMERS);
-	*folded = kanon_fold(g, (size_t)n, q->k);
+	*folded = kanon_fold(g, (size_t)n, q->r.k);
 	for (i = 0; i < n; i++) {
 		if (!g[i].shown)
 			continue;	/* none of its figures leaves here */
-		if ((f = figures_json(c, i, q->k, &collab, &compare)) == NULL)
+		if ((f = figures_json(c, i, q->r.k, &collab, &compare)) == NULL)
 			goto fail;
 		key = json_pack("{s:I, s:s, s:b, s:b}",
 		    "channel", (json_int_t)db_int(c, i, F_CHANNEL),
@@ -372,7 +371,7 @@ care_summary(struct ctx *c, const struct care_query *q, json_t *shown,
 	}
 	free(filter);
 	/* Row 0 may not exist (no shown group): db_* read NULL, counts 0. */
-	if ((*summary = figures_json(c, 0, q->k, &collab, &compare)) == NULL ||
+	if ((*summary = figures_json(c, 0, q->r.k, &collab, &compare)) == NULL ||
 	    json_object_set_new(*summary, "groups",
 	    json_integer((json_int_t)json_array_size(shown))) != 0 ||
 	    json_object_set_new(json_object_get(*summary, "collaboration"),
@@ -443,111 +442,78 @@ static const struct care_column CARE_COLUMNS[] = {
 };
 #define CARE_NCOLUMNS	(sizeof(CARE_COLUMNS) / sizeof(CARE_COLUMNS[0]))
 
-/* Appends one cell: text through kanon_csv_cell (quoting, and the formula
- * guard: channel names are user input), numbers plain, null empty. */
-static void
-care_csv_cell(struct kore_buf *b, const json_t *v)
+/* A row object flattened for report_csv_row(): each column's value under
+ * the column's name (obj NULL: NULL, an empty row). */
+static json_t *
+care_csv_flat(json_t *obj, int *fail)
 {
-	char	 cell[1024], *big;
-	size_t	 n;
+	json_t	*flat, *v;
+	size_t	 i, j;
 
-	if (v == NULL || json_is_null(v))
-		return;
-	if (json_is_true(v))
-		kore_buf_append(b, "true", 4);
-	else if (json_is_false(v))
-		kore_buf_append(b, "false", 5);
-	else if (json_is_integer(v))
-		kore_buf_appendf(b, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		kore_buf_appendf(b, "%.15g", json_real_value(v));
-	else if (json_is_string(v)) {
-		n = kanon_csv_cell(json_string_value(v), cell, sizeof(cell));
-		if (n < sizeof(cell))
-			kore_buf_append(b, cell, n);
-		else {
-			/* Longer than any name we store: written in full. */
-			big = kore_malloc(n + 1);
-			(void)kanon_csv_cell(json_string_value(v), big, n + 1);
-			kore_buf_append(b, big, n);
-			kore_free(big);
-		}
+	if (obj == NULL)
+		return (NULL);
+	if ((flat = json_object()) == NULL) {
+		*fail = 1;
+		return (NULL);
 	}
-}
-
-/* One row: row_type, the columns read from obj (NULL: all empty), note. */
-static void
-care_csv_row(struct kore_buf *b, const char *type, const json_t *obj,
-    const char *note)
-{
-	const json_t	*v;
-	json_t		*s;
-	size_t		 i, j;
-
-	kore_buf_appendf(b, "%s", type);
 	for (i = 0; i < CARE_NCOLUMNS; i++) {
-		kore_buf_append(b, ",", 1);
 		v = obj;
 		for (j = 0; j < 3 && CARE_COLUMNS[i].path[j] != NULL && v; j++)
 			v = json_object_get(v, CARE_COLUMNS[i].path[j]);
-		care_csv_cell(b, v);
+		if (v != NULL &&
+		    json_object_set(flat, CARE_COLUMNS[i].name, v) != 0)
+			*fail = 1;
 	}
-	kore_buf_append(b, ",", 1);
-	if (note != NULL && (s = json_string(note)) != NULL) {
-		care_csv_cell(b, s);
-		json_decref(s);
-	}
-	kore_buf_append(b, "\r\n", 2);
+	return (flat);
 }
 
+/* One row through the shared writer (app/report_collab.c). */
+static void
+care_csv_row(struct kore_buf *b, const char *type, json_t *obj,
+    const char *const *names, const char *note, int *fail)
+{
+	json_t	*flat;
+
+	flat = care_csv_flat(obj, fail);
+	report_csv_row(b, type, flat, names, note);
+	json_decref(flat);
+}
+
+/* NULL when a row could not be built (out of memory). */
 static struct kore_buf *
 care_csv(const struct care_query *q, json_t *report)
 {
 	struct kore_buf	*b;
+	const char	*names[CARE_NCOLUMNS + 1];
 	json_t		*g;
 	size_t		 i;
+	int		 fail = 0;
 	char		 range[160];
 
-	b = kore_buf_alloc(4096);
-	kore_buf_appendf(b, "row_type");
 	for (i = 0; i < CARE_NCOLUMNS; i++)
-		kore_buf_appendf(b, ",%s", CARE_COLUMNS[i].name);
-	kore_buf_appendf(b, ",note\r\n");
+		names[i] = CARE_COLUMNS[i].name;
+	names[CARE_NCOLUMNS] = NULL;
+	b = kore_buf_alloc(4096);
+	report_csv_header(b, names);
 	json_array_foreach(json_object_get(report, "groups"), i, g)
-		care_csv_row(b, "group", g, NULL);
-	care_csv_row(b, "other", json_object_get(report, "other"), NULL);
-	care_csv_row(b, "summary", json_object_get(report, "summary"), NULL);
+		care_csv_row(b, "group", g, names, NULL, &fail);
+	care_csv_row(b, "other", json_object_get(report, "other"), names,
+	    NULL, &fail);
+	care_csv_row(b, "summary", json_object_get(report, "summary"), names,
+	    NULL, &fail);
+	/* Not report_csv_note(): care's groups are of customers, not people,
+	 * and it says so. */
 	(void)snprintf(range, sizeof(range), "range %s to %s (whole ISO weeks, "
 	    "UTC; asked %s to %s); groups of fewer than %d customers are "
-	    "folded into other", q->from, q->to, q->asked_from, q->asked_to,
-	    q->k);
-	care_csv_row(b, "note", NULL, range);
-	care_csv_row(b, "note", NULL, COMPARISON_NOTE);
+	    "folded into other", q->r.from, q->r.to, q->r.asked_from,
+	    q->r.asked_to, q->r.k);
+	report_csv_row(b, "note", NULL, names, range);
+	report_csv_row(b, "note", NULL, names, COMPARISON_NOTE);
+	if (fail) {
+		kore_buf_free(b);
+		return (NULL);
+	}
 	return (b);
-}
-
-/* Sends the CSV with the headers and access log line ctx_finish() would
- * have written, then frees what the context holds. */
-static int
-care_send_csv(struct ctx *c, const struct care_query *q, struct kore_buf *b)
-{
-	char	disposition[128];
-
-	db_close(&c->db);
-	(void)snprintf(disposition, sizeof(disposition),
-	    "attachment; filename=\"parley-customer-care-%s-to-%s.csv\"",
-	    q->from, q->to);
-	reply_security_headers(c->req);
-	http_response_header(c->req, "cache-control", "no-store");
-	http_response_header(c->req, "content-type", "text/csv; charset=utf-8");
-	http_response_header(c->req, "content-disposition", disposition);
-	http_response(c->req, HTTP_STATUS_OK, b->data, b->offset);
-	reply_access_log(c->req, c->started_ms, HTTP_STATUS_OK, c->me.id);
-	kore_buf_free(b);
-	json_decref(c->in);
-	json_decref(c->out);
-	c->in = c->out = NULL;
-	return (KORE_RESULT_OK);
 }
 
 /* ---- the handler -------------------------------------------------------- */
@@ -560,8 +526,8 @@ care_report(struct ctx *c, const struct care_query *q)
 	char	 reason[200];
 
 	(void)snprintf(reason, sizeof(reason), "from=%s to=%s format=%s "
-	    "requested_from=%s requested_to=%s k=%d", q->from, q->to,
-	    q->csv ? "csv" : "json", q->asked_from, q->asked_to, q->k);
+	    "requested_from=%s requested_to=%s k=%d", q->r.from, q->r.to,
+	    q->r.csv ? "csv" : "json", q->r.asked_from, q->r.asked_to, q->r.k);
 	/* One snapshot for the groups and the summary, so the summary covers
 	 * exactly the conversations the decisions were made on; the audit
 	 * row commits with it or not at all. */
@@ -580,9 +546,9 @@ care_report(struct ctx *c, const struct care_query *q)
 	}
 	c->out = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:i, s:s, s:O, "
 	    "s:O, s:O}",
-	    "report", "customer-care", "from", q->from, "to", q->to,
-	    "requested", "from", q->asked_from, "to", q->asked_to,
-	    "k", q->k, "comparison_note", COMPARISON_NOTE,
+	    "report", "customer-care", "from", q->r.from, "to", q->r.to,
+	    "requested", "from", q->r.asked_from, "to", q->r.asked_to,
+	    "k", q->r.k, "comparison_note", COMPARISON_NOTE,
 	    "groups", groups, "other", other, "summary", summary);
 	if (c->out == NULL)
 		ctx_fail(c, 500, NULL, NULL, NULL);
@@ -600,24 +566,21 @@ api_report_customer_care(struct http_request *req)
 {
 	struct ctx		 c;
 	struct care_query	 q;
-	char			 reason[64];
+	struct kore_buf		*b;
 
 	memset(&q, 0, sizeof(q));
-	if (ctx_begin(&c, req, HTTP_METHOD_GET, "GET") != 200)
+	/* Refusals are audited as report.customer_care.denied. */
+	if (ctx_begin(&c, req, HTTP_METHOD_GET, "GET") != 200 ||
+	    report_allowed(&c, "report.customer_care.denied",
+	    "customer-care") != 200 ||
+	    care_params(&c, &q) != 200 || care_report(&c, &q) != 200)
 		return (ctx_finish(&c));
-	if (auth_require_role(&c, "analyst") != 200) {
-		/* Refused attempts are recorded too: who tried to read it. */
-		(void)snprintf(reason, sizeof(reason), "refused: role %s",
-		    c.me.role);
-		(void)audit_write(&c, "report.customer_care.denied", "report",
-		    "customer-care", reason);
-		(void)ctx_fail(&c, 403, NULL, NULL, "The customer-care "
-		    "report is for analysts and admins.");
-		return (ctx_finish(&c));
+	if (q.r.csv) {
+		if ((b = care_csv(&q, c.out)) == NULL) {
+			(void)ctx_fail(&c, 500, NULL, NULL, NULL);
+			return (ctx_finish(&c));
+		}
+		return (report_send_csv(&c, &q.r, "customer-care", b));
 	}
-	if (care_params(&c, &q) != 200 || care_report(&c, &q) != 200)
-		return (ctx_finish(&c));
-	if (q.csv)
-		return (care_send_csv(&c, &q, care_csv(&q, c.out)));
 	return (ctx_finish(&c));
 }
