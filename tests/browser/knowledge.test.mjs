@@ -5,10 +5,9 @@
 // and the expert finder. Two people at once where the story needs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { BASE, api, unique } from '../lib/api.mjs';
-import { useBrowser, withPage, withPages, signedIn, heading, statusText, activeElement } from './lib.mjs';
+import { useBrowser, withPage, withPages, signedIn, heading, statusText, activeElement, word, ok } from './lib.mjs';
 import { markParts } from '../../assets/js/marks.js';
 
 useBrowser();
@@ -16,23 +15,8 @@ useBrowser();
 const FAST = { 'parley.badgePollMs': '250' };
 const FIREFOX = '/work/shared/data/netscape-bookmarks/netscape-bookmark-parser/firefox_nested.htm';
 
-/** A made-up word no other test (or earlier run) uses, letters only so
- *  that full-text search keeps it whole: e.g. "vorelintaku". */
-function word() {
-  const c = 'bdfgklmnprstvz';
-  const v = 'aeiou';
-  let s = '';
-  for (let i = 0; i < 5; i++) s += c[randomInt(c.length)] + v[randomInt(v.length)];
-  return s;
-}
-
 function slug(prefix) {
   return `${prefix}-${unique('x').slice(2).replace(/_/g, '-')}`;
-}
-
-async function ok(r, status = 200) {
-  assert.equal(r.status, status, r.text);
-  return r.body;
 }
 
 /** A community made through the API by `owner` (its manager). */

@@ -6,8 +6,9 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { BASE, register, login } from '../lib/api.mjs';
+import { BASE, api, register, login } from '../lib/api.mjs';
 
 export const TIMEOUT = 10_000;
 let browser;
@@ -171,4 +172,32 @@ export async function activeElement(page) {
     const el = document.activeElement;
     return { tag: el.tagName.toLowerCase(), id: el.id, text: el.textContent.trim() };
   });
+}
+
+/** A made-up word no other test (or earlier run) uses, letters only so
+ *  that full-text search keeps it whole: e.g. "vorelintaku". */
+export function word() {
+  const c = 'bdfgklmnprstvz';
+  const v = 'aeiou';
+  let s = '';
+  for (let i = 0; i < 5; i++) s += c[randomInt(c.length)] + v[randomInt(v.length)];
+  return s;
+}
+
+/** The body of an API answer, after checking its status. */
+export async function ok(r, status = 200) {
+  assert.equal(r.status, status, r.text);
+  return r.body;
+}
+
+/** A fresh signed-in user with the given role (set by the founder, the
+ *  first admin). */
+export async function withRole(role, fields = {}) {
+  const p = await signedIn(fields);
+  if (role !== 'employee') {
+    const founder = await login('founder');
+    await ok(await api('PATCH', `/api/v1/admin/users/${p.user.handle}`, { session: founder, json: { role } }));
+    p.session = await login(p.user.handle);
+  }
+  return p;
 }

@@ -10,36 +10,10 @@
 // (lib.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { BASE, api, login, unique } from '../lib/api.mjs';
-import { useBrowser, withPage, signedIn, heading, statusText, activeElement } from './lib.mjs';
+import { useBrowser, withPage, signedIn, heading, statusText, activeElement, word, ok, withRole } from './lib.mjs';
 
 useBrowser();
-
-/** A made-up word no other test uses. */
-function word() {
-  const c = 'bdfgklmnprstvz';
-  const v = 'aeiou';
-  let s = '';
-  for (let i = 0; i < 5; i++) s += c[randomInt(c.length)] + v[randomInt(v.length)];
-  return s;
-}
-
-async function ok(r, status = 200) {
-  assert.equal(r.status, status, r.text);
-  return r.body;
-}
-
-/** A fresh user with the given role (set by the founder, the first admin). */
-async function withRole(role, fields = {}) {
-  const p = await signedIn(fields);
-  if (role !== 'employee') {
-    const founder = await login('founder');
-    await ok(await api('PATCH', `/api/v1/admin/users/${p.user.handle}`, { session: founder, json: { role } }));
-    p.session = await login(p.user.handle);
-  }
-  return p;
-}
 
 async function newPost(who, body) {
   return (await ok(await api('POST', '/api/v1/posts', { session: who.session, json: { body } }), 201)).post;

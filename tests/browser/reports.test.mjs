@@ -8,24 +8,10 @@
 // checked for console errors, page errors and CSP violations (lib.mjs).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { BASE, api, login, tokenFor } from '../lib/api.mjs';
-import { useBrowser, withPage, signedIn, heading, statusText } from './lib.mjs';
+import { useBrowser, withPage, signedIn, heading, statusText, word, ok } from './lib.mjs';
 
 useBrowser();
-
-function word() {
-  const c = 'bdfgklmnprstvz';
-  const v = 'aeiou';
-  let s = '';
-  for (let i = 0; i < 5; i++) s += c[randomInt(c.length)] + v[randomInt(v.length)];
-  return s;
-}
-
-async function ok(r, status = 200) {
-  assert.equal(r.status, status, r.text);
-  return r.body;
-}
 
 const TODAY = new Date().toISOString().slice(0, 10);
 /** The Monday (UTC) of this ISO week, as the week grouping's key. */
