@@ -58,7 +58,15 @@
  *                          by the group's people to people of another
  *                          department (at the time)}
  * Activity is filed under the department of the person who acted and the
- * week it happened; threads and questions under their start.
+ * week it happened; threads and questions under their start. With
+ * group_by=week a week's active people are summed over its departments
+ * (someone who moved department within the week and was active on both
+ * sides counts twice there); the totals count everyone once.
+ *
+ * Freshness: the triggers keep per-person rollups in the writing
+ * transaction and queue the department-weeks they touched; report_refresh()
+ * recomputes the queued ones at the start of each report, so a report
+ * shows everything committed before it began.
  *
  * CSV answer: text/csv, a header row, one row per shown group (row_type
  * "group"), the "other" row, a "totals" row and a "note" row (the range and
