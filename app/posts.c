@@ -219,7 +219,8 @@ posts_create(struct ctx *c)
 		goto out;
 	if (db_isnull(c, 0, 0)) {
 		ctx_fail(c, 422, NULL, "reply_to",
-		    "The post you reply to does not exist or was deleted.");
+		    "The post you reply to does not exist, was deleted or "
+		    "is hidden.");
 		goto out;
 	}
 	id = db_int(c, 0, 0);

@@ -374,6 +374,14 @@ describe('POST /api/v1/moderation/flags/{id}', () => {
     const f = await flagged(employee, 'post', p.id, 'confidential');
     assert.equal((await act(globalMod, f.id, { action: 'hide', reason: 'Confidential plans.' })).status, 200);
 
+    // A hidden post takes no new replies, not even from its author; the
+    // reply count stays as it was.
+    for (const who of [employee, a]) {
+      assertError(await api('POST', '/api/v1/posts', { session: who.session, json: { body: 'one more', reply_to: p.id } }),
+        422, 'validation_failed', 'reply_to');
+    }
+    assert.equal(sql(`SELECT reply_count FROM posts WHERE id = ${p.id}`), '1');
+
     const other = await api('GET', `/api/v1/posts/${p.id}`, { session: employee.session });
     assert.equal(other.status, 200);
     assert.equal(other.body.post.hidden, true);

@@ -170,7 +170,8 @@ export async function render({ root, params, user, navigate, announce, isCurrent
         customerLinksNote('post', post.id, post.customer_links, user)),
       h('section', { class: 'card', 'aria-labelledby': 'replies-title' },
         h('h2', { id: 'replies-title', class: 'card-title' }, replyCount),
-        post.deleted ? null : rootComposer.form,
+        // A deleted or hidden post takes no new replies (the API says 422).
+        post.deleted || post.hidden ? null : rootComposer.form,
         topList)),
   );
   return () => closeInline(false);
