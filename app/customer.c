@@ -564,6 +564,7 @@ api_customer_messages(struct http_request *req)
 	int		single = 0;
 
 	ctx_init(&c, req);
+	db_generic_plans(&c);
 	if (req->method != HTTP_METHOD_POST)
 		(void)ctx_method_not_allowed(&c, "POST");
 	else if (id_param(&c, 4, id, "No such channel.") == 200 &&

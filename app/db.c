@@ -151,7 +151,8 @@ db_open(struct ctx *c)
 
 	if (db->open)
 		return (HTTP_STATUS_OK);
-	if (!kore_pgsql_setup(&db->sql, "db", KORE_PGSQL_SYNC)) {
+	if (!kore_pgsql_setup(&db->sql,
+	    db->generic ? DB_POOL_GENERIC : DB_POOL, KORE_PGSQL_SYNC)) {
 		kore_log(LOG_NOTICE, "db unavailable: %s",
 		    db->sql.error ? db->sql.error : "no connection");
 		kore_pgsql_cleanup(&db->sql);
@@ -164,6 +165,14 @@ db_open(struct ctx *c)
 		return (ctx_fail(c, 503, NULL, NULL, NULL));
 	}
 	return (HTTP_STATUS_OK);
+}
+
+void
+db_generic_plans(struct ctx *c)
+{
+	if (c->db.open)
+		fatal("db_generic_plans: the request has a connection");
+	c->db.generic = 1;
 }
 
 void

@@ -113,7 +113,16 @@ kore_parent_configure(int argc, char **argv)
 		    " application_name=parley"
 		    " options='-c client_min_messages=warning'", dsn);
 		s = kore_buf_stringify(&buf, NULL);
-		if (!kore_pgsql_register("db", s))
+		if (!kore_pgsql_register(DB_POOL, s))
+			fatal("cannot register the database");
+		kore_buf_reset(&buf);
+		/* The same database, for handlers whose statements were
+		 * checked to plan as well generically (db_generic_plans). */
+		kore_buf_appendf(&buf, "%s gssencmode=disable connect_timeout=2"
+		    " application_name=parley options='-c client_min_messages="
+		    "warning -c plan_cache_mode=force_generic_plan'", dsn);
+		s = kore_buf_stringify(&buf, NULL);
+		if (!kore_pgsql_register(DB_POOL_GENERIC, s))
 			fatal("cannot register the database");
 		kore_buf_cleanup(&buf);
 	}

@@ -194,6 +194,7 @@ api_me(struct http_request *req)
 	struct ctx	c;
 
 	ctx_init(&c, req);
+	db_generic_plans(&c);
 	if (auth_require(&c) != HTTP_STATUS_OK)
 		return (ctx_finish(&c));
 	switch (req->method) {

@@ -603,11 +603,16 @@ struct apierror {
 
 #define DB_MAX_PARAMS	16
 
+/* Kore's two pools on the one database: see db_generic_plans(). */
+#define DB_POOL			"db"
+#define DB_POOL_GENERIC		"db_generic"
+
 struct db {
 	struct kore_pgsql	 sql;
 	PGresult		*res;
 	int			 open;
 	int			 in_tx;
+	int			 generic;	/* borrow from DB_POOL_GENERIC */
 	int			 queries;	/* statements sent so far */
 	char			 sqlstate[6];
 	char			 constraint[64];
@@ -689,6 +694,16 @@ int	body_only_keys(struct ctx *, const char *const *allowed);
 
 int	db_open(struct ctx *);
 void	db_close(struct db *);
+/*
+ * The request's statements are planned once per connection and the plan
+ * kept (plan_cache_mode = force_generic_plan) instead of re-planned for
+ * each call's parameters, which PostgreSQL does whenever a parameter (a
+ * LIMIT, a keyset cursor) makes the generic plan look dearer than it is:
+ * half the database time of a tag stream page was planning. Only for
+ * handlers whose every statement was checked with EXPLAIN to keep its
+ * plan; call before the first query (auth included).
+ */
+void	db_generic_plans(struct ctx *);
 int	db_begin(struct ctx *);
 int	db_commit(struct ctx *);
 /* Runs sql with n text parameters (NULL entries are SQL NULL). Returns 200

@@ -240,6 +240,7 @@ api_posts(struct http_request *req)
 	struct ctx	c;
 
 	ctx_init(&c, req);
+	db_generic_plans(&c);
 	if (auth_require(&c) != HTTP_STATUS_OK)
 		return (ctx_finish(&c));
 	if (req->method == HTTP_METHOD_POST)
@@ -371,6 +372,7 @@ api_post(struct http_request *req)
 	int64_t		id;
 
 	ctx_init(&c, req);
+	db_generic_plans(&c);
 	if (auth_require(&c) != 200 || post_id_param(&c, &id) != 200)
 		return (ctx_finish(&c));
 	switch (req->method) {
@@ -398,8 +400,15 @@ api_post_like(struct http_request *req)
 	const char	*p[2] = { idbuf, me };
 	int64_t		 id;
 
-	if (ctx_begin(&c, req, HTTP_METHOD_POST | HTTP_METHOD_DELETE,
-	    "POST, DELETE") != 200 || post_id_param(&c, &id) != 200)
+	ctx_init(&c, req);
+	db_generic_plans(&c);
+	if (auth_require(&c) != 200)
+		return (ctx_finish(&c));
+	if (!(req->method & (HTTP_METHOD_POST | HTTP_METHOD_DELETE))) {
+		ctx_method_not_allowed(&c, "POST, DELETE");
+		return (ctx_finish(&c));
+	}
+	if (post_id_param(&c, &id) != 200)
 		return (ctx_finish(&c));
 	(void)snprintf(me, sizeof(me), "%lld", (long long)c.me.id);
 	(void)snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);

@@ -714,8 +714,13 @@ api_question(struct http_request *req)
 	struct ctx	c;
 	char		id[24];
 
-	if (ctx_begin(&c, req, HTTP_METHOD_GET, "GET") == 200 &&
-	    qa_id_param(&c, id, sizeof(id)) == 200)
+	ctx_init(&c, req);
+	db_generic_plans(&c);
+	if (auth_require(&c) != 200)
+		return (ctx_finish(&c));
+	if (req->method != HTTP_METHOD_GET)
+		ctx_method_not_allowed(&c, "GET");
+	else if (qa_id_param(&c, id, sizeof(id)) == 200)
 		(void)question_thread(&c, id);
 	return (ctx_finish(&c));
 }

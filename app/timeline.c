@@ -3,9 +3,9 @@
  * home timeline (one's own posts, followed people, followed tags), a
  * person's posts and a tag's posts; and following tags.
  *
- * The home timeline is read per source with LATERAL ... LIMIT, so its cost
- * grows with the number of people and tags followed (one short index range
- * each) rather than with how much they have ever written.
+ * The home timeline (own posts, followed people's and tags', joined
+ * communities') comes from a per-reader cache kept up to date on read
+ * (sql/0020); deeper pages read one short index range per source.
  */
 #include <string.h>
 
@@ -20,23 +20,11 @@
     "(" t ", " id ") < (timestamptz 'epoch' + $3::bigint * " \
     "interval '1 microsecond', $4::bigint) "
 
+/* home_page() (sql/0020) serves it from the reader's cached feed. */
 static const char SQL_HOME[] =
-    "WITH src AS ("
-    "  SELECT x.id, x.created_at FROM "
-    "   (SELECT $1::bigint AS uid UNION "
-    "    SELECT followee_id FROM follows WHERE follower_id = $1) a, "
-    "   LATERAL (SELECT p.id, p.created_at FROM posts p "
-    "    WHERE p.author_id = a.uid AND p.deleted_at IS NULL AND "
-    BEFORE_CURSOR("p.created_at", "p.id")
-    "    ORDER BY p.created_at DESC, p.id DESC LIMIT $2) x "
-    "  UNION "
-    "  SELECT x.post_id, x.created_at FROM tag_follows f, "
-    "   LATERAL (SELECT t.post_id, t.created_at FROM post_tags t "
-    "    WHERE t.tag = f.tag AND " BEFORE_CURSOR("t.created_at", "t.post_id")
-    "    ORDER BY t.created_at DESC, t.post_id DESC LIMIT $2) x "
-    "  WHERE f.user_id = $1), "
-    "page AS (SELECT id, created_at FROM src "
-    "  ORDER BY created_at DESC, id DESC LIMIT $2) "
+    "WITH page AS (SELECT id FROM home_page($1, $2::int, "
+    "  timestamptz 'epoch' + $3::bigint * interval '1 microsecond', "
+    "  $4::bigint)) "
     "SELECT " POST_COLUMNS "FROM page JOIN posts p ON p.id = page.id "
     "JOIN users a ON a.id = p.author_id "
     "ORDER BY p.created_at DESC, p.id DESC";
@@ -107,6 +95,7 @@ stream_page(struct ctx *c, const char *sql, const char *key)
 static int
 get_only(struct ctx *c)
 {
+	db_generic_plans(c);
 	if (auth_require(c) != 200)
 		return (c->status);
 	if (c->req->method != HTTP_METHOD_GET)

@@ -3,7 +3,9 @@
 // (GET /api/v1/tags/{tag}, POST|DELETE .../follow, GET /api/v1/me/tags).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { api, person, tokenFor, assertError, unique } from '../lib/api.mjs';
+import { sql } from '../lib/knowledge.mjs';
 
 const post = async (who, body = `a post ${unique('p')}`, extra = {}) => {
   const r = await api('POST', '/api/v1/posts', { session: who.session, json: { body, ...extra } });
@@ -200,6 +202,85 @@ describe('GET /api/v1/timeline/home', () => {
     assert.equal(r.headers.get('allow'), 'GET');
     const token = await tokenFor(me.session);
     assert.equal((await api('GET', '/api/v1/timeline/home', { token })).status, 200);
+  });
+});
+
+// Home is served from a per-reader feed kept up to date on read (sql/0020):
+// each check reads home first, so that the feed exists, then changes
+// something and reads again.
+describe('GET /api/v1/timeline/home: the cached feed stays exact', () => {
+  const homeIds = async (who, limit = 100) => ids(await readAll(who, '/api/v1/timeline/home', limit));
+
+  test('following and unfollowing people and tags, and new posts, show on the next read', async () => {
+    const [me, friend, other] = [await person(), await person(), await person()];
+    const tag = newTag();
+    const mine = await post(me);
+    const old = await post(friend);
+    const tagged = await post(other, `old news #${tag}`);
+    assert.deepEqual(await homeIds(me), [mine.id]);
+
+    assert.equal((await follow(me, friend.handle)).status, 204);
+    assert.deepEqual(await homeIds(me), [old.id, mine.id], 'a followed person\'s earlier posts appear');
+    assert.equal((await followTag(me, tag)).status, 204);
+    assert.deepEqual(await homeIds(me), [tagged.id, old.id, mine.id], 'so do a followed tag\'s');
+
+    const fresh = await post(friend);
+    const freshTagged = await post(other, `#${tag} again`);
+    const elsewhere = await post(other, 'not for me');
+    assert.deepEqual(await homeIds(me), [freshTagged.id, fresh.id, tagged.id, old.id, mine.id]);
+    assert.ok(!(await homeIds(me)).includes(elsewhere.id));
+
+    assert.equal((await unfollow(me, friend.handle)).status, 204);
+    assert.deepEqual(await homeIds(me), [freshTagged.id, tagged.id, mine.id], 'unfollowed: their posts go');
+    assert.equal((await unfollowTag(me, tag)).status, 204);
+    assert.deepEqual(await homeIds(me), [mine.id]);
+  });
+
+  test('a post deleted after it was read leaves home; one whose transaction commits late still arrives', async () => {
+    const [me, friend] = [await person(), await person()];
+    await follow(me, friend.handle);
+    const a = await post(friend);
+    const b = await post(friend);
+    assert.deepEqual(await homeIds(me), [b.id, a.id]);
+    assert.equal((await remove(friend, b.id)).status, 204);
+    assert.deepEqual(await homeIds(me), [a.id]);
+
+    // A post written inside a transaction that stays open while home is read
+    // (and its feed updated), then commits: it has an older transaction id
+    // than posts committed meanwhile, and must still be found.
+    const held = spawn('psql', [process.env.PARLEY_DATABASE, '-X', '-q', '-v', 'ON_ERROR_STOP=1'],
+      { stdio: ['pipe', 'inherit', 'inherit'] });
+    const done = new Promise((resolve) => held.on('exit', resolve));
+    // (Triggers off in it: the report rollups' queue would make the quick
+    // post below wait for this transaction.)
+    held.stdin.write(`BEGIN;\nSET LOCAL session_replication_role = replica;
+      INSERT INTO posts (id, root_id, author_id, body, html) OVERRIDING SYSTEM VALUE
+      SELECT n, n, ${friend.id}, 'written slowly', '<p>written slowly</p>'
+        FROM nextval(pg_get_serial_sequence('posts', 'id')) AS n;\n`);
+    const open = () => sql(`SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction'
+                             AND backend_xid IS NOT NULL AND query LIKE '%written slowly%'`) === '1';
+    for (let i = 0; i < 100 && !open(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(open(), 'the slow transaction has written its post and is still open');
+    const quick = await post(friend);
+    assert.deepEqual(await homeIds(me), [quick.id, a.id], 'the open transaction\'s post is not there yet');
+    held.stdin.end('COMMIT;\n');
+    assert.equal(await done, 0);
+    const late = Number(sql(`SELECT id FROM posts WHERE author_id = ${friend.id} AND body = 'written slowly'`));
+    assert.ok(late > 0);
+    // Its created_at is its transaction's start, before the quick post's.
+    assert.deepEqual(await homeIds(me), [quick.id, late, a.id], 'the late post arrived, in its place');
+  });
+
+  test('past the cached entries (more than 101 posts), the pages still add up', async () => {
+    const [me, friend] = [await person(), await person()];
+    await follow(me, friend.handle);
+    const written = [];
+    for (let i = 0; i < 110; i++) written.push((await post(friend, `post number ${i}`)).id);
+    const expected = written.reverse();
+    assert.deepEqual(await homeIds(me, 100), expected);
+    assert.deepEqual(await homeIds(me, 7), expected, 'paged by 7');
+    const more = await post(friend);
+    assert.deepEqual(await homeIds(me, 100), [more.id, ...expected]);
   });
 });
 
