@@ -898,7 +898,14 @@ int	bgtask_body(struct bgtask *, char **buf, size_t *len);
 	"p.deleted_at IS NOT NULL, " \
 	"(SELECT count(*) FROM customer_links cl " \
 	"  WHERE cl.target_type = 'post' AND cl.target_id = p.id), " \
-	MODERATION_NOTE("post", "p", "p.author_id", "p.community_id")
+	MODERATION_NOTE("post", "p", "p.author_id", "p.community_id") ", " \
+	"(SELECT c.slug FROM communities c WHERE c.id = p.community_id) "
+/* Whether the viewer (an SQL expression, usually "$1") may read post p: a
+ * closed community's posts are for its active members and admins
+ * (post_readable(), sql/0021; the rule questions follow in qa.c). Every
+ * query that shows posts to someone puts it in its WHERE. */
+#define POST_READABLE(viewer) \
+	"(p.community_id IS NULL OR post_readable(" viewer ", p.community_id)) "
 json_t	*post_json(struct ctx *, int row);
 /* The row's created_at in microseconds, for keyset cursors. */
 int64_t	post_cursor_time(struct ctx *, int row);
@@ -1043,6 +1050,7 @@ int	api_user_posts(struct http_request *);
 int	api_tag(struct http_request *);
 int	api_tag_posts(struct http_request *);
 int	api_tag_follow(struct http_request *);
+int	api_community_posts(struct http_request *);
 /* communities.c */
 int	api_communities(struct http_request *);
 int	api_community(struct http_request *);

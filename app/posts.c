@@ -3,6 +3,13 @@
  * and the Post representation that timelines share. Text work (mentions,
  * tags, links, HTML) is text.c's; the writes are SQL functions in
  * sql/0002_microblog.sql so a post and everything it implies land together.
+ *
+ * Communities (sql/0021): a top-level post may name a community; its author
+ * must be an active member of it, or an admin. A reply belongs to its
+ * parent's community. A post in a closed community is read only by the
+ * community's active members and admins (POST_READABLE, as questions are
+ * in qa.c): anyone else gets what a missing post gets (404, or 422
+ * reply_to when replying), so closed content does not show through.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +20,27 @@
 
 static const char SQL_POST_GET[] =
     "SELECT " POST_COLUMNS "FROM posts p JOIN users a ON a.id = p.author_id "
-    "WHERE p.id = $2";
+    "WHERE p.id = $2 AND " POST_READABLE("$1");
 static const char SQL_THREAD[] =
     "WITH RECURSIVE d (id, depth) AS ("
     "  SELECT id, 1 FROM posts WHERE reply_to = $2 "
     "  UNION ALL SELECT p.id, d.depth + 1 FROM posts p "
     "  JOIN d ON p.reply_to = d.id WHERE d.depth < 100) "
     "SELECT " POST_COLUMNS "FROM d JOIN posts p ON p.id = d.id "
-    "JOIN users a ON a.id = p.author_id "
+    "JOIN users a ON a.id = p.author_id WHERE " POST_READABLE("$1")
     "ORDER BY p.created_at, p.id LIMIT 1000";
 static const char SQL_KNOWN_HANDLES[] =
     "SELECT coalesce(json_agg(lower(handle)), '[]') FROM users "
     "WHERE lower(handle) IN (SELECT json_array_elements_text($1::json))";
 static const char SQL_POST_CREATE[] =
-    "SELECT post_create($1, $2, $3, $4, $5::jsonb, $6::jsonb)";
+    "SELECT post_create($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)";
+/* The community a post names, as its author ($1) sees it: id, whether
+ * the author may read it, whether the author is an active member. */
+static const char SQL_POST_COMMUNITY[] =
+    "SELECT c.id, post_readable($1, c.id), EXISTS (SELECT 1 "
+    "  FROM community_members m WHERE m.community_id = c.id "
+    "  AND m.user_id = $1 AND m.status = 'active') "
+    "FROM communities c WHERE c.slug = $2";
 static const char SQL_POST_FOR_UPDATE[] =
     "SELECT author_id FROM posts WHERE id = $1 AND deleted_at IS NULL "
     "FOR UPDATE";
@@ -40,7 +54,8 @@ static const char SQL_POST_DELETE[] =
     "UPDATE posts SET reply_count = reply_count - 1 "
     "WHERE id = (SELECT reply_to FROM d) AND reply_count > 0";
 static const char SQL_POST_LIVE[] =
-    "SELECT author_id FROM posts WHERE id = $1 AND deleted_at IS NULL";
+    "SELECT p.author_id FROM posts p WHERE p.id = $1 "
+    "AND p.deleted_at IS NULL AND " POST_READABLE("$2");
 static const char SQL_LIKE[] =
     "WITH ins AS (INSERT INTO post_likes (post_id, user_id) "
     "  VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING post_id), "
@@ -84,7 +99,8 @@ post_json(struct ctx *c, int row)
 	    json_from_text(db_value(c, row, 15)),
 	    "tags", deleted ? json_array() : json_from_text(db_value(c, row, 16)),
 	    "root_id", (json_int_t)db_int(c, row, 4),
-	    "community", json_null(),
+	    "community", db_isnull(c, row, 22) ? json_null() :
+	    json_string(db_value(c, row, 22)),
 	    "created_at", db_value(c, row, 5),
 	    "edited_at", db_isnull(c, row, 6) ? json_null() :
 	    json_string(db_value(c, row, 6)),
@@ -163,7 +179,8 @@ post_text_prepare(struct ctx *c, const char *body, struct post_text *t)
 	return (t->mentions_text ? 200 : ctx_fail(c, 500, NULL, NULL, NULL));
 }
 
-/* Loads one post as {"post": Post}; 404 for missing or deleted. */
+/* Loads one post as {"post": Post}; 404 for missing, deleted or
+ * unreadable (a closed community's, for anyone but its members). */
 static int
 post_load(struct ctx *c, int64_t id, json_t **out)
 {
@@ -182,12 +199,41 @@ post_load(struct ctx *c, int64_t id, json_t **out)
 	return (HTTP_STATUS_OK);
 }
 
+/*
+ * The community a new post names (slug), as its id in buf, in the open
+ * transaction. Unknown, or closed and not readable by the caller: 422
+ * community, so closed communities do not show through. A top-level post
+ * needs an active member or an admin (403 for an open community one has
+ * not joined); a reply only needs to read it, as replying to the parent
+ * does (post_create() then checks it is the parent's community).
+ */
+static int
+post_community(struct ctx *c, const char *slug, int reply, char *buf,
+    size_t len)
+{
+	char		 me[24];
+	const char	*p[2] = { me, slug };
+
+	(void)snprintf(me, sizeof(me), "%lld", (long long)c->me.id);
+	if (db_query(c, SQL_POST_COMMUNITY, 2, p) != 200)
+		return (c->status);
+	if (db_rows(c) != 1 || !db_bool(c, 0, 1))
+		return (ctx_fail(c, 422, NULL, "community",
+		    "No such community."));
+	if (!reply && !db_bool(c, 0, 2) && !auth_is_admin(&c->me))
+		return (ctx_fail(c, 403, NULL, NULL,
+		    "Join the community to post in it."));
+	if (snprintf(buf, len, "%s", db_value(c, 0, 0)) >= (int)len)
+		return (ctx_fail(c, 500, NULL, NULL, NULL));
+	return (HTTP_STATUS_OK);
+}
+
 static int
 posts_create(struct ctx *c)
 {
 	struct post_text t;
-	const char	*body, *community, *p[6];
-	char		 me[24], reply[24];
+	const char	*body, *community, *p[7];
+	char		 me[24], reply[24], cid[24];
 	int64_t		 reply_to = 0, id;
 	json_t		*post = NULL;
 
@@ -201,11 +247,9 @@ posts_create(struct ctx *c)
 		ctx_fail(c, 422, NULL, "body", "A post cannot be blank.");
 		goto out;
 	}
-	if (community != NULL) {
-		ctx_fail(c, 422, NULL, "community", "No such community.");
-		goto out;
-	}
-	if (db_begin(c) != 200 || post_text_prepare(c, body, &t) != 200)
+	if (db_begin(c) != 200 || (community != NULL && post_community(c,
+	    community, reply_to != 0, cid, sizeof(cid)) != 200) ||
+	    post_text_prepare(c, body, &t) != 200)
 		goto out;
 	(void)snprintf(me, sizeof(me), "%lld", (long long)c->me.id);
 	(void)snprintf(reply, sizeof(reply), "%lld", (long long)reply_to);
@@ -213,9 +257,10 @@ posts_create(struct ctx *c)
 	p[1] = body;
 	p[2] = t.html;
 	p[3] = reply_to ? reply : NULL;
-	p[4] = t.tags_text;
-	p[5] = t.mentions_text;
-	if (db_query(c, SQL_POST_CREATE, 6, p) != 200)
+	p[4] = community ? cid : NULL;
+	p[5] = t.tags_text;
+	p[6] = t.mentions_text;
+	if (db_query(c, SQL_POST_CREATE, 7, p) != 200)
 		goto out;
 	if (db_isnull(c, 0, 0)) {
 		ctx_fail(c, 422, NULL, "reply_to",
@@ -223,7 +268,12 @@ posts_create(struct ctx *c)
 		    "is hidden.");
 		goto out;
 	}
-	id = db_int(c, 0, 0);
+	if ((id = db_int(c, 0, 0)) == 0) {
+		ctx_fail(c, 422, NULL, "community",
+		    "A reply belongs to the community of the post it "
+		    "replies to.");
+		goto out;
+	}
 	if (db_commit(c) != 200 || post_load(c, id, &post) != 200)
 		goto out;
 	c->out = json_pack("{s:o}", "post", post);
@@ -412,7 +462,7 @@ api_post_like(struct http_request *req)
 		return (ctx_finish(&c));
 	(void)snprintf(me, sizeof(me), "%lld", (long long)c.me.id);
 	(void)snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
-	if (db_query(&c, SQL_POST_LIVE, 1, p) != 200)
+	if (db_query(&c, SQL_POST_LIVE, 2, p) != 200)
 		return (ctx_finish(&c));
 	if (db_rows(&c) != 1) {
 		ctx_fail(&c, 404, NULL, NULL, NULL);

@@ -6,6 +6,11 @@
  * The home timeline (own posts, followed people's and tags', joined
  * communities') comes from a per-reader cache kept up to date on read
  * (sql/0020); deeper pages read one short index range per source.
+ *
+ * Posts in closed communities are for their active members and admins:
+ * every stream leaves the others out inside its keyset range
+ * (POST_READABLE, before the LIMIT), so pages stay full and cursors exact.
+ * A community's own stream is 404 to whoever cannot read the community.
  */
 #include <string.h>
 
@@ -32,20 +37,35 @@ static const char SQL_HOME[] =
 static const char SQL_USER_STREAM[] =
     "SELECT " POST_COLUMNS "FROM posts p JOIN users a ON a.id = p.author_id "
     "WHERE p.author_id = (SELECT id FROM users WHERE lower(handle) = "
-    "  lower($5)) AND p.deleted_at IS NULL AND "
+    "  lower($5)) AND p.deleted_at IS NULL AND " POST_READABLE("$1") "AND "
     BEFORE_CURSOR("p.created_at", "p.id")
     "ORDER BY p.created_at DESC, p.id DESC LIMIT $2";
 
 static const char SQL_TAG_STREAM[] =
     "WITH page AS (SELECT t.post_id, t.created_at FROM post_tags t "
-    "  WHERE t.tag = $5 AND " BEFORE_CURSOR("t.created_at", "t.post_id")
+    "  JOIN posts p ON p.id = t.post_id "
+    "  WHERE t.tag = $5 AND " POST_READABLE("$1") "AND "
+    BEFORE_CURSOR("t.created_at", "t.post_id")
     "  ORDER BY t.created_at DESC, t.post_id DESC LIMIT $2) "
     "SELECT " POST_COLUMNS "FROM page JOIN posts p ON p.id = page.post_id "
     "JOIN users a ON a.id = p.author_id "
     "ORDER BY p.created_at DESC, p.id DESC";
 
+/* posts_community_stream_idx (sql/0004) serves it. */
+static const char SQL_COMMUNITY_STREAM[] =
+    "SELECT " POST_COLUMNS "FROM posts p JOIN users a ON a.id = p.author_id "
+    "WHERE p.community_id = (SELECT id FROM communities WHERE slug = $5) "
+    "AND p.deleted_at IS NULL AND " POST_READABLE("$1") "AND "
+    BEFORE_CURSOR("p.created_at", "p.id")
+    "ORDER BY p.created_at DESC, p.id DESC LIMIT $2";
+static const char SQL_COMMUNITY_READABLE[] =
+    "SELECT 1 FROM communities WHERE slug = $1 AND post_readable($2, id)";
+
 static const char SQL_USER_EXISTS[] =
     "SELECT 1 FROM users WHERE lower(handle) = lower($1)";
+/* The tag's post count is a raw count of every post with the tag, closed
+ * communities' too: a number says nothing of what the posts are, and
+ * counting only the readable ones would cost a join per tag row. */
 static const char SQL_TAG_INFO[] =
     "SELECT (SELECT count(*) FROM post_tags WHERE tag = $1), "
     "(SELECT count(*) FROM tag_follows WHERE tag = $1), "
@@ -115,25 +135,47 @@ api_timeline_home(struct http_request *req)
 	return (ctx_finish(&c));
 }
 
-/* GET /api/v1/users/{handle}/posts */
-int
-api_user_posts(struct http_request *req)
+/*
+ * A stream keyed by the path's fourth segment (a handle, a slug): 404 with
+ * message unless exists_sql ($1 the key, and $2 the viewer when nparams is
+ * 2) finds a row, else the page of stream_sql.
+ */
+static int
+keyed_stream(struct http_request *req, const char *exists_sql, int nparams,
+    const char *stream_sql, const char *message)
 {
 	struct ctx	 c;
-	char		 handle[64];
-	const char	*p[1] = { handle };
+	char		 key[64], me[24];
+	const char	*p[2] = { key, me };
 
 	ctx_init(&c, req);
 	if (get_only(&c) != 200)
 		return (ctx_finish(&c));
-	if (!path_segment(req, 3, handle, sizeof(handle)) ||
-	    db_query(&c, SQL_USER_EXISTS, 1, p) != 200 || db_rows(&c) != 1) {
+	(void)snprintf(me, sizeof(me), "%lld", (long long)c.me.id);
+	if (!path_segment(req, 3, key, sizeof(key)) ||
+	    db_query(&c, exists_sql, nparams, p) != 200 || db_rows(&c) != 1) {
 		if (c.status == 200)
-			ctx_fail(&c, 404, NULL, NULL, NULL);
+			ctx_fail(&c, 404, NULL, NULL, message);
 		return (ctx_finish(&c));
 	}
-	(void)stream_page(&c, SQL_USER_STREAM, handle);
+	(void)stream_page(&c, stream_sql, key);
 	return (ctx_finish(&c));
+}
+
+/* GET /api/v1/users/{handle}/posts */
+int
+api_user_posts(struct http_request *req)
+{
+	return (keyed_stream(req, SQL_USER_EXISTS, 1, SQL_USER_STREAM, NULL));
+}
+
+/* GET /api/v1/communities/{slug}/posts: the community's posts, 404 when
+ * the community is missing or closed to the caller. */
+int
+api_community_posts(struct http_request *req)
+{
+	return (keyed_stream(req, SQL_COMMUNITY_READABLE, 2,
+	    SQL_COMMUNITY_STREAM, "No such community."));
 }
 
 /* The {tag} path segment, lower-cased and checked; 404 when not a tag. */

@@ -188,13 +188,15 @@ export function textComposer(opts) {
   return { form, textarea, update };
 }
 
-/** A composer that creates a post (or a reply when replyTo is set). */
-export function composer({ id, label = 'Write a post', labelHidden = false, placeholder, replyTo = null, submitText, onPosted, extraActions, rows }) {
+/** A composer that creates a post (or a reply when replyTo is set); with
+ * community (a slug) the post goes into that community. */
+export function composer({ id, label = 'Write a post', labelHidden = false, placeholder, replyTo = null, community = null, submitText, onPosted, extraActions, rows }) {
   const c = textComposer({
     id, label, labelHidden, placeholder, rows, extraActions,
     submitText: submitText || (replyTo ? 'Reply' : 'Post'),
     onSubmit: async (body) => {
       const payload = replyTo ? { body, reply_to: replyTo } : { body };
+      if (community && !replyTo) payload.community = community;
       const r = await api.post('/posts', payload);
       c.textarea.value = '';
       c.update();
@@ -258,6 +260,11 @@ export function postCard(initial, opts = {}) {
       post.edited_at ? [
         h('span', { class: 'post-dot', 'aria-hidden': 'true' }, '·'),
         h('span', { class: 'post-edited', title: `Edited ${absoluteFormat.format(new Date(post.edited_at))}` }, 'edited'),
+      ] : null,
+      post.community ? [
+        h('span', { class: 'post-dot', 'aria-hidden': 'true' }, '·'),
+        h('a', { href: link(`communities/${encodeURIComponent(post.community)}`), class: 'post-community' },
+          h('span', { class: 'visually-hidden' }, 'in community '), post.community),
       ] : null);
     const context = opts.context && post.reply_to
       ? h('p', { class: 'post-context' },

@@ -169,7 +169,7 @@ describe('POST /api/v1/posts', () => {
     assert.equal(ok.body.post.reply_to, null);
   });
 
-  test('community: communities do not exist yet, so any slug is 422 field community', async () => {
+  test('community: an unknown slug or a non-string is 422 field community (the rest: community_posts.test.mjs)', async () => {
     const a = await person();
     assertError(await create(a, { body: 'in a community', community: 'engineering' }), 422,
       'validation_failed', 'community');

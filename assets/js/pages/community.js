@@ -1,14 +1,16 @@
 // #/communities/:slug — one community: what it is about, joining (or asking
 // to join a closed one) and leaving, its questions (filtered by status and
 // tag, newest or most voted first; the choice lives in the address), its
-// members, and for its managers the join requests to approve.
+// posts (members and admins write into it here), its members, and for its
+// managers the join requests to approve.
 import { h, clear, link, avatar } from '../dom.js';
 import { api } from '../api.js';
 import { errorMessage } from '../forms.js';
 import { pagedList, withCursor } from '../paged.js';
 import { tabs } from '../tabs.js';
 import { plural, questionItem, communityHref } from '../qa.js';
-import { profileHref } from '../post.js';
+import { profileHref, composer } from '../post.js';
+import { postFeed } from '../feed.js';
 import { ROLE_TEXT } from './communities.js';
 
 const PAGE = 20;
@@ -125,7 +127,10 @@ export async function render({ root, params, query, user, announce, isCurrent, n
         announce(role === 'pending' ? 'Your request to join was withdrawn.' : `You left ${community.name}.`, 'success');
       }
       document.getElementById('membership-button')?.focus();
-      if (canRead()) questions.reload();
+      if (canRead()) {
+        questions.reload();
+        posts.reload();
+      }
     } catch (err) {
       button.removeAttribute('aria-busy');
       announce(`That did not work: ${errorMessage(err)}`, 'error');
@@ -265,6 +270,33 @@ export async function render({ root, params, query, user, announce, isCurrent, n
     }
   }
 
+  /* ---- Posts: the community's stream, and a composer for those who may
+   * write into it (active members and admins) ------------------------ */
+  const posts = postFeed({
+    label: `Posts in ${community.name}`,
+    emptyText: 'No posts in this community yet.',
+    isCurrent,
+    load: (cursor) => api.get(withCursor(`${base}/posts`, cursor, PAGE)),
+  });
+  const postComposer = composer({
+    id: 'community-composer',
+    label: `Post in ${community.name}`,
+    placeholder: 'Share something with this community. Use @handle to mention someone and #tag to file it.',
+    community: slug,
+    rows: 3,
+    onPosted: (p) => {
+      posts.insert([p]);
+      announce(`Posted in ${community.name}.`, 'success');
+    },
+  });
+  const postSection = h('section', { id: 'community-posts', 'aria-labelledby': 'community-posts-title' },
+    h('h2', { class: 'section-title', id: 'community-posts-title' }, 'Posts'),
+    postComposer.form, posts.element);
+  function drawPosts() {
+    postSection.hidden = !canRead();
+    postComposer.form.hidden = !(isMember() || isAdmin());
+  }
+
   /* A closed community shows outsiders a note instead of its questions. */
   const closedNote = h('div', { class: 'notice notice-info', id: 'closed-note' });
   const questionArea = h('div');
@@ -276,6 +308,7 @@ export async function render({ root, params, query, user, announce, isCurrent, n
       : 'The questions in this community are for its members. Ask to join, and a manager will let you in.'));
     questionArea.hidden = !open;
     sortControl.hidden = !open;
+    drawPosts();
   }
   membersMore.addEventListener('click', () => loadMembers(true));
 
@@ -285,19 +318,24 @@ export async function render({ root, params, query, user, announce, isCurrent, n
   root.append(
     hero,
     h('div', { class: 'columns' },
-      h('section', { class: 'column-main', 'aria-labelledby': 'questions-title' },
-        h('div', { class: 'section-head' },
-          h('h2', { class: 'section-title section-title-first', id: 'questions-title' }, 'Questions'),
-          sortControl),
-        closedNote,
-        h('div', { class: 'question-area' }, questionArea)),
+      h('div', { class: 'column-main' },
+        h('section', { 'aria-labelledby': 'questions-title' },
+          h('div', { class: 'section-head' },
+            h('h2', { class: 'section-title section-title-first', id: 'questions-title' }, 'Questions'),
+            sortControl),
+          closedNote,
+          h('div', { class: 'question-area' }, questionArea)),
+        postSection),
       h('aside', { class: 'column-side', 'aria-label': 'Members' },
         pendingCard,
         h('section', { class: 'card side-card', 'aria-labelledby': 'members-title' },
           h('h2', { class: 'card-title', id: 'members-title' }, 'Members'),
           membersProblem, memberList, h('div', { class: 'feed-more' }, membersMore)))),
   );
-  if (canRead()) questions.reload();
+  if (canRead()) {
+    questions.reload();
+    posts.reload();
+  }
   loadMembers();
   return null;
 }
