@@ -5,7 +5,10 @@
 BENCH_PG_DATA=${BENCH_PG_DATA:-var/bench-data-pg}
 BENCH_PG_PORT=${BENCH_PG_PORT:-55510}
 BENCH_DB=${BENCH_DB:-parley_bench}
-mkdir -p var/bench
+# Tokens, logs and results; another BENCH_OUT (with its own BENCH_PG_DATA,
+# BENCH_PG_PORT and BENCH_PORT) runs a second copy beside the first.
+BENCH_OUT=${BENCH_OUT:-var/bench}
+mkdir -p "$BENCH_OUT"
 
 # name=value pairs; stated in bench/RESULTS.md.
 BENCH_PG_SETTINGS="shared_buffers=4GB effective_cache_size=16GB work_mem=16MB

@@ -6,9 +6,10 @@
 # posts, 50k questions, 200k answers, 100k bookmarks, 500 communities,
 # 50k customer messages; SCALE=0.1 / 0.01 for quick runs.
 #
-# Leaves, under var/bench/ (never in the repo): tokens.env (plaintext
-# bearer tokens of the benchmark people, stored hashed as app/secret.c
-# does: hex BLAKE2b-256 of the token) and data.env (what was loaded).
+# Leaves, under $BENCH_OUT (default var/bench/, never in the repo):
+# tokens.env (plaintext bearer tokens of the benchmark people, stored
+# hashed as app/secret.c does: hex BLAKE2b-256 of the token) and data.env
+# (what was loaded).
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
 cd "$(dirname "$0")/.."
@@ -33,7 +34,7 @@ psql -X -q -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$BENCH_DB" \
   -v users="$users" -v posts="$posts" -v communities="$communities" \
   -v questions="$questions" -v answers="$answers" -v qvotes="$qvotes" \
   -v avotes="$avotes" -v bookmarks="$bookmarks" -v messages="$messages" \
-  -v follows="$follows" -f bench/gen_company.sql >var/bench/gen.log
+  -v follows="$follows" -f bench/gen_company.sql >"$BENCH_OUT/gen.log"
 t2=$(date +%s.%N)
 # The report rollups, once, from the loaded tables (0015's repair tool).
 psql -X -q -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$BENCH_DB" \
@@ -42,9 +43,9 @@ t3=$(date +%s.%N)
 
 # Bearer tokens: pat_ + base64url of 32 random bytes, stored as the hex
 # BLAKE2b-256 of the whole token (app/secret.c secret_token_hash).
-python3 - "$BENCH_PG_PORT" "$BENCH_DB" <<'PY'
+python3 - "$BENCH_PG_PORT" "$BENCH_DB" "$BENCH_OUT/tokens.env" <<'PY'
 import base64, hashlib, os, subprocess, sys
-port, db = sys.argv[1], sys.argv[2]
+port, db, out = sys.argv[1:4]
 who = {"ADMIN": 1, "ANALYST": 2, "CM": 3, "USER": 4}
 env, sql = [], []
 for name, uid in who.items():
@@ -54,14 +55,14 @@ for name, uid in who.items():
     env.append(f"BENCH_TOKEN_{name}={tok}")
 subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", port,
                 "-U", "postgres", "-d", db, "-c", "\n".join(sql)], check=True)
-fd = os.open("var/bench/tokens.env", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 os.write(fd, ("\n".join(env) + "\n").encode())
 os.close(fd)
 PY
 secret=$(psql -X -tA -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$BENCH_DB" \
   -c 'SELECT webhook_secret FROM customer_channels WHERE id = 1')
-echo "BENCH_WEBHOOK_SECRET=$secret" >>var/bench/tokens.env
-cat >var/bench/data.env <<ENV
+echo "BENCH_WEBHOOK_SECRET=$secret" >>"$BENCH_OUT/tokens.env"
+cat >"$BENCH_OUT/data.env" <<ENV
 BENCH_SCALE=$scale
 BENCH_USERS=$users
 BENCH_POSTS=$posts
@@ -78,4 +79,4 @@ psql -X -q -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$BENCH_DB" -c "
     pg_size_pretty(pg_database_size(current_database())) AS size"
 awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" 'BEGIN {
   printf "bench-data: migrate %.1f s, load %.1f s, report_rebuild %.1f s; total %.1f s\n", b - a, c - b, d - c, d - a }'
-echo "bench-data: database $BENCH_DB on 127.0.0.1:$BENCH_PG_PORT ($BENCH_PG_DATA, left running); tokens in var/bench/tokens.env"
+echo "bench-data: database $BENCH_DB on 127.0.0.1:$BENCH_PG_PORT ($BENCH_PG_DATA, left running); tokens in $BENCH_OUT/tokens.env"

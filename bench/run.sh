@@ -1,56 +1,110 @@
 #!/usr/bin/env bash
 # `make bench`: Parley against the `make bench-data` database, endpoint by
 # endpoint: wrk -t2 -c64 (a 3 s warm-up, then BENCH_SECONDS, default 10)
-# beside the same endpoint's SQL alone under pgbench -c64 -j2 for as long.
+# beside the same endpoint's SQL alone under pgbench, twice, as long each:
+# -c64 -j2 -M simple (the same concurrency as wrk) and -c<workers> -j2
+# -M prepared, 2 by default (what Parley really puts on PostgreSQL: its
+# workers use KORE_PGSQL_SYNC, one busy connection each, with prepared
+# statements).
 #
 # The SQL is not copied by hand: with log_statement = all, each endpoint is
 # requested once and the statements its handler sent (token lookup
 # included) are taken from the server log with their parameters inlined
-# (bench/sqlcapture.mjs), then replayed by pgbench -M simple. Prints a
-# markdown table (also var/bench/results.md), the workers' memory and the
-# PostgreSQL settings.
+# (bench/sqlcapture.mjs), then replayed by pgbench. Prints a markdown
+# table (also $BENCH_OUT/results.md, default var/bench), the workers'
+# memory and the PostgreSQL settings.
+#
+# What the run wrote (its posts, its webhook messages: both carry the run
+# id) is taken back at exit, so that the next run measures the same data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PGOPTIONS="-c client_min_messages=warning"
 . bench/cluster.sh
 port=${BENCH_PORT:-18910} dur=${BENCH_SECONDS:-10} warm=${BENCH_WARMUP:-3}
-url="http://127.0.0.1:$port" out=var/bench
+url="http://127.0.0.1:$port" out=$BENCH_OUT
 [ -f $out/tokens.env ] || { echo "bench: no data; run make bench-data SCALE=... first" >&2; exit 2; }
 . $out/tokens.env
 . $out/data.env
 
 make --no-print-directory app.so "var/parley-$port.conf" >/dev/null
+# KORE_PGSQL_SYNC: a worker has at most one query in flight, so Parley puts
+# as many concurrent queries on PostgreSQL as it has workers.
+workers=$(awk '$1 == "workers" {print $2}' "var/parley-$port.conf")
 bench_cluster_start
 bench_psql -d "$BENCH_DB" -tAc 'SELECT 1' >/dev/null
 export PARLEY_DATABASE="host=127.0.0.1 port=$BENCH_PG_PORT dbname=$BENCH_DB user=postgres"
 export PARLEY_EMAIL_DOMAINS="bench.example"
 kore -f -q -n -r -c "var/parley-$port.conf" >$out/kore.log 2>&1 &
 kpid=$!
+run_id=$(date +%s) uid=
+# The bench posts go to a tag nobody follows, so that no timeline or tag
+# stream measured here grows with them; the run id finds them afterwards.
+post_body="{\"body\":\"Benchmark post $run_id about deploy and postgres #benchwrite\"}"
+
+# (Called from the EXIT trap, where set -e does not hold: hence the returns.)
+# Takes back what this run wrote, through Parley and pgbench alike: the
+# posts are soft-deleted (an UPDATE: the triggers keep the report rollups
+# right); the webhook's messages (external ids "<run>-...") are deleted
+# with their conversations, all new ones, in one transaction under
+# customer_ingest's channel lock. Only conversations that hold nothing but
+# the run's messages and have no customer_links are touched, so no foreign
+# key (customer_messages.conversation_id, customer_links) is left dangling
+# and no report trigger fires.
+forget_run() {
+  local posts cust
+  posts=$(bench_psql -d "$BENCH_DB" -v ON_ERROR_STOP=1 -tA -c "
+    WITH u AS (UPDATE posts SET deleted_at = now() WHERE author_id = $uid
+      AND body LIKE '%$run_id%' AND deleted_at IS NULL RETURNING 1)
+    SELECT count(*) FROM u") || return
+  bench_psql -d "$BENCH_DB" -v ON_ERROR_STOP=1 -tA -c 'SELECT report_refresh()' >/dev/null || return
+  cust=$(bench_psql -d "$BENCH_DB" -v ON_ERROR_STOP=1 -tA <<SQL
+BEGIN;
+SELECT pg_advisory_xact_lock(905, 1) \g /dev/null
+CREATE TEMP TABLE gone ON COMMIT DROP AS
+  SELECT m.id, m.conversation_id FROM customer_messages m
+  WHERE m.channel_id = 1 AND m.external_id LIKE '$run_id-%'
+    AND NOT EXISTS (SELECT 1 FROM customer_links l WHERE l.conversation_id = m.conversation_id)
+    AND NOT EXISTS (SELECT 1 FROM customer_messages o
+      WHERE o.conversation_id = m.conversation_id AND o.external_id NOT LIKE '$run_id-%');
+DELETE FROM customer_messages m USING gone g WHERE m.id = g.id;
+WITH c AS (DELETE FROM customer_conversations
+  WHERE id IN (SELECT conversation_id FROM gone) RETURNING 1)
+SELECT (SELECT count(*) FROM gone) || ' customer messages and '
+  || count(*) || ' conversations deleted' FROM c;
+COMMIT;
+SQL
+) || return
+  bench_psql -d "$BENCH_DB" -c 'VACUUM ANALYZE posts, post_tags, customer_messages, customer_conversations' || return
+  echo "bench: cleaned up run $run_id: $posts posts soft-deleted, $cust"
+}
 cleanup() {
   bench_psql -d postgres -c "ALTER SYSTEM RESET log_statement" -c 'SELECT pg_reload_conf()' >/dev/null 2>&1 || true
   kill -TERM $kpid 2>/dev/null; wait $kpid 2>/dev/null || true
+  [[ ! $uid =~ ^[0-9]+$ ]] || forget_run || echo "bench: cleaning up run $run_id failed" >&2
 }
 trap cleanup EXIT
 until curl -fs "$url/healthz" >/dev/null 2>&1; do sleep 0.1; done
+uid=$(curl -fs -H "authorization: Bearer $BENCH_TOKEN_USER" "$url/api/v1/me" |
+  node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).user.id)')
 
 # ---- what to measure -------------------------------------------------------
 # The question page: a question with answers near the top of the power law.
 qid=$(bench_psql -d "$BENCH_DB" -tAc "SELECT id FROM questions WHERE answer_count BETWEEN 8 AND 12 ORDER BY id LIMIT 1")
-run_id=$(date +%s)
 node bench/webhook_bodies.mjs "$BENCH_WEBHOOK_SECRET" "$run_id" 200000 >$out/webhook-bodies.txt
 cap_line=$(tail -n 1 $out/webhook-bodies.txt)
 
 cat >$out/done.lua <<'LUA'
 done = function(summary, latency, requests)
   local s = summary.duration / 1e6
-  io.write(string.format("WRK %.0f %.2f %.2f %.2f %d %d\n", summary.requests / s,
+  io.write(string.format("WRK %.0f %.2f %.2f %.2f %d %d %d\n", summary.requests / s,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, summary.errors.status, summary.requests))
+    latency:percentile(99) / 1000, summary.errors.status, summary.errors.timeout,
+    summary.requests))
 end
 LUA
-cat - $out/done.lua >$out/post.lua <<'LUA'
+cat - $out/done.lua >$out/post.lua <<LUA
 wrk.method = "POST"
-wrk.body = '{"body":"Benchmark post about deploy and postgres #topic7"}'
+wrk.body = '$post_body'
 wrk.headers["content-type"] = "application/json"
 LUA
 cat - $out/done.lua >$out/webhook.lua <<LUA
@@ -105,7 +159,7 @@ while IFS='|' read -r name method path token script; do
   args=(-s -o $out/cap-$name.json -w '%{http_code}' -X "$method")
   [ -n "$token" ] && args+=(-H "authorization: Bearer $token")
   case $name in
-  post) args+=(-H 'content-type: application/json' -d '{"body":"Benchmark post about deploy and postgres #topic7"}') ;;
+  post) args+=(-H 'content-type: application/json' -d "$post_body") ;;
   webhook) args+=(-H 'content-type: application/json' -H "x-parley-signature: sha256=${cap_line%%	*}" -d "${cap_line#*	}") ;;
   esac
   code=$(curl "${args[@]}" "$url$path")
@@ -115,23 +169,26 @@ bench_psql -d "$BENCH_DB" -tAc "SELECT 'bench-mark:end'" >/dev/null
 bench_psql -d postgres -c "ALTER SYSTEM RESET log_statement" -c 'SELECT pg_reload_conf()' >/dev/null
 mkdir -p $out/sql
 tail -c +$((off + 1)) "$log" | node bench/sqlcapture.mjs $out/sql "$run_id"
-answers=$(node -e 'const j=require("./var/bench/cap-question.json");console.log((j.answers||[]).length)' 2>/dev/null || echo "?")
+answers=$(node -e 'console.log((require(process.argv[1]).answers || []).length)' \
+  "$(realpath "$out/cap-question.json")" 2>/dev/null || echo "?")
 
 # ---- load ------------------------------------------------------------------
-wrk_run() {  # name method path token script -> "rps p50 p95 p99 non2xx total"
-  local a=(-t2 -c64 --latency -s "${5:-$out/done.lua}")
+# wrk leaves requests that time out out of its percentiles: with 10 s
+# slow endpoints are measured, and the timeouts column shows any left.
+wrk_run() {  # name method path token script -> "rps p50 p95 p99 non2xx timeouts total"
+  local a=(-t2 -c64 --latency --timeout 10s -s "${5:-$out/done.lua}")
   [ -n "$4" ] && a+=(-H "authorization: Bearer $4")
   wrk "${a[@]}" -d"${warm}s" "$url$3" >/dev/null 2>&1
-  wrk "${a[@]}" -d"${dur}s" "$url$3" 2>&1 | awk '/^WRK/ {print $2, $3, $4, $5, $6, $7}'
+  wrk "${a[@]}" -d"${dur}s" "$url$3" 2>&1 | awk '/^WRK/ {print $2, $3, $4, $5, $6, $7, $8}'
 }
-pgb_run() {  # name -> "tps p50 p95 p99 failures"
-  local f=$out/sql/$1.sql d
+pgb_run() {  # name mode clients -> "tps p50 p95 p99 failures"
+  local f d o
+  f=$(realpath -m "$out/sql/$1.sql")  # pgbench runs in a directory of its own (its -l logs)
   [ -s "$f" ] || { echo "- - - - -"; return; }
   d=$(mktemp -d)
-  (cd "$d" && pgbench -n -M simple -c64 -j2 -T"$warm" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres \
-     -f "$OLDPWD/$f" "$BENCH_DB" >/dev/null 2>&1 || true
-   pgbench -n -M simple -c64 -j2 -T"$dur" -l -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres \
-     -f "$OLDPWD/$f" "$BENCH_DB" >out.txt 2>err.txt || true
+  o=(-n -M "$2" -c"$3" -j2 -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -f "$f" "$BENCH_DB")
+  (cd "$d" && pgbench "${o[@]}" -T"$warm" >/dev/null 2>&1 || true
+   pgbench "${o[@]}" -T"$dur" -l >out.txt 2>err.txt || true
    tps=$(awk '/^tps/ {printf "%.0f", $3}' out.txt)
    fail=$(grep -c -i "error" err.txt || true)
    cat pgbench_log.* 2>/dev/null | awk '{print $3 / 1000}' | sort -n |
@@ -141,29 +198,43 @@ pgb_run() {  # name -> "tps p50 p95 p99 failures"
   rm -rf "$d"
 }
 
+ratio() {  # SQL tps, Parley req/s -> how many times longer a request takes in Parley
+  awk -v t="$1" -v r="$2" 'BEGIN { if (r > 0 && t > 0) printf "%.2f", t / r; else print "-" }'
+}
 res=$out/results.md
 {
-  echo "| endpoint (64 connections, ${dur} s) | Parley req/s | p50 ms | p95 ms | p99 ms | non-2xx | SQL alone tps | p50 ms | p99 ms | Parley/SQL (time per request) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| endpoint (wrk 64 connections, ${dur} s) | Parley req/s | p50 ms | p95 ms | p99 ms | non-2xx | timeouts" \
+    "| SQL alone, 64 conns simple: tps | p50 ms | p99 ms | Parley/SQL at 64 conns" \
+    "| SQL alone, $workers conns prepared: tps | p50 ms | p99 ms | Parley/SQL at $workers conns |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >$res
 cat $res
 while IFS='|' read -r name method path token script; do
-  read -r rps p50 p95 p99 bad total <<<"$(wrk_run "$name" "$method" "$path" "$token" "$script")"
-  read -r tps sp50 sp95 sp99 sfail <<<"$(pgb_run "$name")"
-  ratio=$(awk -v r="$rps" -v t="$tps" 'BEGIN { if (r > 0 && t > 0) printf "%.2f", t / r; else print "-" }')
-  line="| $(label "$name" "$answers") | $rps | $p50 | $p95 | $p99 | $bad/$total | $tps | $sp50 | $sp99 | $ratio |"
-  echo "$line" | tee -a $res
+  read -r rps p50 p95 p99 bad lost total <<<"$(wrk_run "$name" "$method" "$path" "$token" "$script")"
+  read -r tps sp50 sp95 sp99 sfail <<<"$(pgb_run "$name" simple 64)"
+  read -r tps2 s2p50 s2p95 s2p99 s2fail <<<"$(pgb_run "$name" prepared "$workers")"
+  echo "| $(label "$name" "$answers") | $rps | $p50 | $p95 | $p99 | $bad/$total | $lost" \
+    "| $tps | $sp50 | $sp99 | $(ratio "$tps" "$rps") | $tps2 | $s2p50 | $s2p99 | $(ratio "$tps2" "$rps") |" | tee -a $res
 done <<<"$endpoints"
 
 echo
 {
+  echo
+  echo "non-2xx: responses >= 400 of all completed; timeouts: requests with no answer within"
+  echo "wrk's --timeout 10s, left out of its percentiles. SQL alone: the statements each handler"
+  echo "sent, replayed by pgbench -j2 for as long: at 64 connections -M simple (the concurrency"
+  echo "wrk puts on Parley), and at $workers connections -M prepared (what Parley puts on PostgreSQL:"
+  echo "$workers workers, one busy connection each, KORE_PGSQL_SYNC, prepared statements; the capture has"
+  echo "its parameters inlined as literals, so each statement is prepared once per pgbench"
+  echo "connection and run as is). Parley/SQL: SQL tps / Parley req/s, how many times longer"
+  echo "a request takes than its SQL alone."
   echo
   echo "Worker memory after the run (kore workers, /proc/<pid>/status):"
   for p in $(ps -o pid= --ppid $kpid); do
     echo "  pid $p $(tr '\0' ' ' </proc/$p/cmdline | cut -c1-30): $(awk '/^VmRSS|^VmHWM/ {printf "%s %s %s  ", $1, $2, $3}' /proc/$p/status)"
   done
   echo
-  echo "PostgreSQL settings (var/bench-data-pg, ALTER SYSTEM): $(echo $BENCH_PG_SETTINGS)"
+  echo "PostgreSQL settings ($BENCH_PG_DATA, ALTER SYSTEM): $(echo $BENCH_PG_SETTINGS)"
   echo "Data: SCALE=$BENCH_SCALE ($BENCH_USERS people, $BENCH_POSTS posts, $BENCH_QUESTIONS questions);" \
     "machine $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; commit $(git rev-parse --short HEAD);" \
     "load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -2,8 +2,8 @@
 // and writes, for every "bench-mark:<name>" marker bench/run.sh logged
 // before requesting an endpoint, the statements Parley sent for that one
 // request into DIR/<name>.sql, parameters inlined as the literals the log
-// shows, ready for pgbench -M simple. The webhook's external ids get a
-// pgbench variable so that replays are new messages, as under wrk.
+// shows, ready for pgbench (-M simple or prepared). The webhook's external
+// ids get pgbench variables so that replays are new messages, as under wrk.
 //   tail -c +N server.log | node bench/sqlcapture.mjs DIR RUN
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -41,8 +41,12 @@ for (let i = 0; i < entries.length; i++) {
 for (const [name, stmts] of Object.entries(scripts)) {
   let text = stmts.map((s) => s.replace(/;\s*$/, '') + ';').join('\n') + '\n';
   if (name === 'webhook') {
-    text = '\\set n random(1, 1000000000)\n' +
-      text.replaceAll(`"${run}-`, `"${run}-pg:client_id-:n-`);
+    // The variables stand outside the literal, in a replace() around it:
+    // under -M prepared pgbench makes each one a parameter ($1), which
+    // inside quotes would be just text.
+    const lit = new RegExp(`'((?:[^']|'')*"${run}-(?:[^']|'')*)'`, 'g');
+    text = '\\set n random(1, 1000000000)\n' + text.replace(lit, (all, body) =>
+      `replace('${body}', '"${run}-', '"${run}-pg' || :client_id || '-' || :n || '-')`);
   }
   writeFileSync(`${dir}/${name}.sql`, text);
   console.log(`sqlcapture: ${name}: ${stmts.length} statements`);
