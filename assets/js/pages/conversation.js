@@ -350,9 +350,17 @@ export async function render({ root, params, user, announce, isCurrent, navigate
 
     (async () => {
       try {
-        const r = await api.get('/communities?limit=100');
-        if (!isCurrent()) return;
-        const items = r.items || [];
+        // Every community, page by page (oldest first): the newest ones
+        // are past the first page once there are more than 100.
+        const items = [];
+        let cursor = null;
+        for (let pages = 0; pages < 50; pages++) {
+          const r = await api.get(`/communities?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+          if (!isCurrent()) return;
+          items.push(...(r.items || []));
+          cursor = r.next_cursor;
+          if (!cursor) break;
+        }
         const mineList = items.filter((c) => c.my_role === 'member' || c.my_role === 'manager');
         const others = items.filter((c) => !mineList.includes(c));
         clear(community).append(h('option', { value: '' }, items.length ? 'Choose a community' : 'No communities yet'));
