@@ -219,7 +219,7 @@ test('communities: joining a closed one is a request a manager approves', async 
     const M = pm.page;
     await J.goto(`${BASE}/#/communities/${c.slug}`);
     await heading(J, c.name);
-    await J.getByText('The questions in this community are for its members.').waitFor();
+    await J.getByText('The questions and posts in this community are for its members.').waitFor();
     assert.equal(await J.locator('.question-list .question-item').count(), 0, 'no questions leak');
     await J.getByRole('button', { name: 'Request to join' }).click();
     await statusText(J, `You asked to join ${c.name}.`);

@@ -304,8 +304,8 @@ export async function render({ root, params, query, user, announce, isCurrent, n
     const open = canRead();
     closedNote.hidden = open;
     clear(closedNote).append(h('p', null, community.my_role === 'pending'
-      ? 'The questions in this community are for its members. You will see them once a manager approves your request.'
-      : 'The questions in this community are for its members. Ask to join, and a manager will let you in.'));
+      ? 'The questions and posts in this community are for its members. You will see them once a manager approves your request.'
+      : 'The questions and posts in this community are for its members. Ask to join, and a manager will let you in.'));
     questionArea.hidden = !open;
     sortControl.hidden = !open;
     drawPosts();
