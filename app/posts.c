@@ -42,8 +42,8 @@ static const char SQL_POST_COMMUNITY[] =
     "  AND m.user_id = $1 AND m.status = 'active') "
     "FROM communities c WHERE c.slug = $2";
 static const char SQL_POST_FOR_UPDATE[] =
-    "SELECT author_id FROM posts WHERE id = $1 AND deleted_at IS NULL "
-    "FOR UPDATE";
+    "SELECT p.author_id, " POST_READABLE("$2")
+    "FROM posts p WHERE p.id = $1 AND p.deleted_at IS NULL FOR UPDATE OF p";
 static const char SQL_POST_EDIT[] =
     "SELECT post_edit($1, $2, $3, $4, $5::jsonb, $6::jsonb)";
 /* Tag rows go with the post so tag streams never page over deleted posts. */
@@ -325,20 +325,25 @@ post_thread(struct ctx *c, int64_t id)
 }
 
 /* Checks the post exists and the caller may change it: the author, or a
- * moderator when moderators_too. Locks the row for the transaction. */
+ * moderator when moderators_too. A post the caller may not read (a closed
+ * community's) is 404 as if missing, its author's too once they left,
+ * except to global moderators deleting it. Locks the row for the
+ * transaction. */
 static int
 post_authorise(struct ctx *c, const char *id, int moderators_too)
 {
-	const char	*p[1] = { id };
+	char		 me[24];
+	const char	*p[2] = { id, me };
+	int		 moderator;
 
-	if (db_begin(c) != 200 || db_query(c, SQL_POST_FOR_UPDATE, 1, p) != 200)
+	(void)snprintf(me, sizeof(me), "%lld", (long long)c->me.id);
+	if (db_begin(c) != 200 || db_query(c, SQL_POST_FOR_UPDATE, 2, p) != 200)
 		return (c->status);
-	if (db_rows(c) != 1)
+	moderator = moderators_too && (auth_is_admin(&c->me) ||
+	    strcmp(c->me.role, "community_manager") == 0);
+	if (db_rows(c) != 1 || (!db_bool(c, 0, 1) && !moderator))
 		return (ctx_fail(c, 404, NULL, NULL, NULL));
-	if (db_int(c, 0, 0) == c->me.id)
-		return (HTTP_STATUS_OK);
-	if (moderators_too && (auth_is_admin(&c->me) ||
-	    strcmp(c->me.role, "community_manager") == 0))
+	if (db_int(c, 0, 0) == c->me.id || moderator)
 		return (HTTP_STATUS_OK);
 	return (ctx_fail(c, 403, NULL, NULL,
 	    "Only the author can do that to this post."));

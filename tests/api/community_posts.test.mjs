@@ -161,7 +161,7 @@ describe('reading a closed community\'s posts', () => {
     return { owner, member, outsider, slug, tag, w };
   }
 
-  test('the thread: 404 for a non-member, whole for members and admins', async () => {
+  test('the thread: 404 for a non-member (also to edit or delete), whole for members and admins', async () => {
     const { owner, member, outsider, slug } = await scene();
     const root = await write(owner, { body: 'Closed root', community: slug });
     const reply = await write(member, { body: 'Closed reply', reply_to: root.id });
@@ -174,9 +174,18 @@ describe('reading a closed community\'s posts', () => {
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(ids(r.body.replies), [reply.id]);
     }
-    // A member who leaves reads it no more.
+    // Editing or deleting it is 404 too, not 403: nothing shows through.
+    assertError(await api('PATCH', `/api/v1/posts/${root.id}`, { session: outsider.session, json: { body: 'Mine now' } }),
+      404, 'not_found');
+    assertError(await api('DELETE', `/api/v1/posts/${root.id}`, { session: outsider.session }), 404, 'not_found');
+    // A member who leaves reads it no more, nor edits their own reply in it.
     assert.equal((await api('DELETE', `/api/v1/communities/${slug}/members/${member.handle}`, { session: member.session })).status, 204);
     assertError(await get(member, `/api/v1/posts/${root.id}`), 404, 'not_found');
+    assertError(await api('PATCH', `/api/v1/posts/${reply.id}`, { session: member.session, json: { body: 'Edited' } }),
+      404, 'not_found');
+    const edited = await api('PATCH', `/api/v1/posts/${root.id}`, { session: owner.session, json: { body: 'Closed root, edited' } });
+    assert.equal(edited.status, 200, edited.text);
+    assert.equal(edited.body.post.community, slug);
   });
 
   test('person and tag streams leave them out for non-members, with full pages and exact cursors', async () => {
