@@ -11,7 +11,7 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { api, login, person, tokenFor, assertError, unique } from '../lib/api.mjs';
-import { word, community } from '../lib/knowledge.mjs';
+import { word, community, sql } from '../lib/knowledge.mjs';
 
 let founder;
 
@@ -261,6 +261,36 @@ describe('reading a closed community\'s posts', () => {
     assert.ok(theirs.includes(open.id));
     assert.ok(!theirs.includes(closed.id), 'an outsider\'s home does not');
     assert.ok(!ids(await allPages(outsider, '/api/v1/timeline/home', 1)).includes(closed.id));
+  });
+
+  // Home keeps a cached feed per reader (sql/0020, 0022): whatever changes
+  // who may read a post drops it, so nothing stays readable by mistake.
+  test('home: leaving the community, a community closing and losing admin take its posts out at once', async () => {
+    const { owner, member, outsider, slug } = await scene();
+    const admin = await person();
+    const promote = (role) => api('PATCH', `/api/v1/admin/users/${admin.handle}`,
+      { session: founder.session, json: { role } });
+    assert.equal((await promote('admin')).status, 200);
+    const openSlug = await community(owner, 'open', []);
+    for (const who of [outsider, admin]) {
+      assert.equal((await api('POST', `/api/v1/users/${owner.handle}/follow`, { session: who.session })).status, 204);
+    }
+    const closed = await write(owner, { body: 'Members only', community: slug });
+    const open = await write(owner, { body: 'For everyone, for now', community: openSlug });
+    const home = async (who) => ids((await get(who, '/api/v1/timeline/home?limit=100')).body.items);
+
+    assert.ok((await home(member)).includes(closed.id));
+    assert.equal((await api('DELETE', `/api/v1/communities/${slug}/members/${member.handle}`,
+      { session: member.session })).status, 204);
+    assert.ok(!(await home(member)).includes(closed.id), 'gone once the member left');
+
+    assert.ok((await home(admin)).includes(closed.id), 'an admin reads every community');
+    assert.equal((await promote('employee')).status, 200);
+    assert.ok(!(await home(admin)).includes(closed.id), 'gone once they are no longer admin');
+
+    assert.ok((await home(outsider)).includes(open.id));
+    sql(`UPDATE communities SET visibility = 'closed' WHERE slug = '${openSlug}'`);   // no API closes one
+    assert.ok(!(await home(outsider)).includes(open.id), 'gone once the community closed');
   });
 
   test('customer links: a closed community\'s post is 422 id for a non-member actor; an admin links it', async () => {
