@@ -128,7 +128,8 @@ function request()
 end
 LUA
 
-# name | method | path | token | wrk script
+# name | method | path | token | wrk script | connections (64 unless given;
+# the 1-connection rows show what one person waits, without a queue)
 endpoints="healthz|GET|/healthz||
 me|GET|/api/v1/me|$BENCH_TOKEN_USER|
 home|GET|/api/v1/timeline/home|$BENCH_TOKEN_ADMIN|
@@ -136,6 +137,8 @@ question|GET|/api/v1/questions/$qid|$BENCH_TOKEN_USER|
 tag|GET|/api/v1/tags/topic7/posts|$BENCH_TOKEN_USER|
 search|GET|/api/v1/search?q=postgres+latency|$BENCH_TOKEN_USER|
 experts|GET|/api/v1/experts?q=kubernetes|$BENCH_TOKEN_USER|
+search1|GET|/api/v1/search?q=postgres+latency|$BENCH_TOKEN_USER||1
+experts1|GET|/api/v1/experts?q=kubernetes|$BENCH_TOKEN_USER||1
 post|POST|/api/v1/posts|$BENCH_TOKEN_USER|$out/post.lua
 webhook|POST|/api/v1/customer/channels/1/messages||$out/webhook.lua
 report|GET|/api/v1/reports/collaboration?group_by=department|$BENCH_TOKEN_ANALYST|"
@@ -144,7 +147,8 @@ label() {
   healthz) echo "GET /healthz" ;; me) echo "GET /api/v1/me" ;;
   home) echo "home timeline (200 people, 20 tags)" ;; question) echo "question page ($2 answers)" ;;
   tag) echo "tag stream #topic7" ;; search) echo "search q=postgres latency" ;;
-  experts) echo "experts q=kubernetes" ;; post) echo "POST /api/v1/posts" ;;
+  experts) echo "experts q=kubernetes" ;;
+  search1) echo "search, 1 connection" ;; experts1) echo "experts, 1 connection" ;; post) echo "POST /api/v1/posts" ;;
   webhook) echo "signed webhook (1 new message each)" ;; report) echo "collaboration report by dept" ;;
   esac
 }
@@ -154,7 +158,8 @@ log=$BENCH_PG_DATA/server.log
 off=$(stat -c %s "$log")
 bench_psql -d postgres -c "ALTER SYSTEM SET log_statement = 'all'" -c 'SELECT pg_reload_conf()' >/dev/null
 sleep 0.5
-while IFS='|' read -r name method path token script; do
+while IFS='|' read -r name method path token script conns; do
+  [ -z "$conns" ] || continue  # the same request as a 64-connection row
   bench_psql -d "$BENCH_DB" -tAc "SELECT 'bench-mark:$name'" >/dev/null
   args=(-s -o $out/cap-$name.json -w '%{http_code}' -X "$method")
   [ -n "$token" ] && args+=(-H "authorization: Bearer $token")
@@ -175,8 +180,9 @@ answers=$(node -e 'console.log((require(process.argv[1]).answers || []).length)'
 # ---- load ------------------------------------------------------------------
 # wrk leaves requests that time out out of its percentiles: with 10 s
 # slow endpoints are measured, and the timeouts column shows any left.
-wrk_run() {  # name method path token script -> "rps p50 p95 p99 non2xx timeouts total"
-  local a=(-t2 -c64 --latency --timeout 10s -s "${5:-$out/done.lua}")
+wrk_run() {  # name method path token script conns -> "rps p50 p95 p99 non2xx timeouts total"
+  local c=${6:-64} a
+  a=(-t$((c < 2 ? c : 2)) -c"$c" --latency --timeout 10s -s "${5:-$out/done.lua}")
   [ -n "$4" ] && a+=(-H "authorization: Bearer $4")
   wrk "${a[@]}" -d"${warm}s" "$url$3" >/dev/null 2>&1
   wrk "${a[@]}" -d"${dur}s" "$url$3" 2>&1 | awk '/^WRK/ {print $2, $3, $4, $5, $6, $7, $8}'
@@ -209,8 +215,12 @@ res=$out/results.md
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >$res
 cat $res
-while IFS='|' read -r name method path token script; do
-  read -r rps p50 p95 p99 bad lost total <<<"$(wrk_run "$name" "$method" "$path" "$token" "$script")"
+while IFS='|' read -r name method path token script conns; do
+  read -r rps p50 p95 p99 bad lost total <<<"$(wrk_run "$name" "$method" "$path" "$token" "$script" "$conns")"
+  if [ -n "$conns" ]; then
+    echo "| $(label "$name") | $rps | $p50 | $p95 | $p99 | $bad/$total | $lost |||||||||" | tee -a $res
+    continue
+  fi
   read -r tps sp50 sp95 sp99 sfail <<<"$(pgb_run "$name" simple 64)"
   read -r tps2 s2p50 s2p95 s2p99 s2fail <<<"$(pgb_run "$name" prepared "$workers")"
   echo "| $(label "$name" "$answers") | $rps | $p50 | $p95 | $p99 | $bad/$total | $lost" \
@@ -230,7 +240,7 @@ echo
   echo "a request takes than its SQL alone."
   echo
   echo "Worker memory after the run (kore workers, /proc/<pid>/status):"
-  for p in $(ps -o pid= --ppid $kpid); do
+  for p in $(pgrep -P "$(cat var/kore-$port.pid 2>/dev/null || echo $kpid)"); do
     echo "  pid $p $(tr '\0' ' ' </proc/$p/cmdline | cut -c1-30): $(awk '/^VmRSS|^VmHWM/ {printf "%s %s %s  ", $1, $2, $3}' /proc/$p/status)"
   done
   echo
