@@ -171,17 +171,18 @@ BEGIN
   END IF;
 
   -- The page from the feed when the feed holds all of it; else the sources.
+  -- Entries were readable when they were added, and whatever could change
+  -- that drops the feed (membership here, a community's visibility and
+  -- the reader's role in 0022), so only deletion is checked here.
   SELECT count(*) INTO n FROM (
     SELECT 1 FROM unnest(f.ats, f.ids) AS x(a, i) JOIN posts p ON p.id = x.i
      WHERE (x.a, x.i) < (p_at, p_id) AND p.deleted_at IS NULL
-       AND (p.community_id IS NULL OR post_readable(p_viewer, p.community_id))
      LIMIT p_limit) c;
   IF n = p_limit OR f.whole THEN
     RETURN QUERY
     SELECT x.i, x.a FROM unnest(f.ats, f.ids) WITH ORDINALITY AS x(a, i, o)
       JOIN posts p ON p.id = x.i
      WHERE (x.a, x.i) < (p_at, p_id) AND p.deleted_at IS NULL
-       AND (p.community_id IS NULL OR post_readable(p_viewer, p.community_id))
      ORDER BY x.o LIMIT p_limit;
   ELSE
     RETURN QUERY SELECT s.id, s.created_at FROM home_scan(p_viewer, p_limit, p_at, p_id) s;
