@@ -170,9 +170,10 @@ db_open(struct ctx *c)
 void
 db_generic_plans(struct ctx *c)
 {
-	if (c->db.open)
-		fatal("db_generic_plans: the request has a connection");
-	c->db.generic = 1;
+	/* Too late once a connection is borrowed: the request goes on with
+	 * the one it has (never a reason to fail it). */
+	if (!c->db.open)
+		c->db.generic = 1;
 }
 
 void

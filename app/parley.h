@@ -701,7 +701,8 @@ void	db_close(struct db *);
  * LIMIT, a keyset cursor) makes the generic plan look dearer than it is:
  * half the database time of a tag stream page was planning. Only for
  * handlers whose every statement was checked with EXPLAIN to keep its
- * plan; call before the first query (auth included).
+ * plan; call before the first query (auth included), after it does
+ * nothing.
  */
 void	db_generic_plans(struct ctx *);
 int	db_begin(struct ctx *);
