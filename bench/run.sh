@@ -32,6 +32,9 @@ make --no-print-directory app.so "var/parley-$port.conf" >/dev/null
 workers=$(awk '$1 == "workers" {print $2}' "var/parley-$port.conf")
 bench_cluster_start
 bench_psql -d "$BENCH_DB" -tAc 'SELECT 1' >/dev/null
+# Data loaded by an older checkout gets this one's migrations (the app
+# built below expects them).
+tools/migrate.sh "$BENCH_PG_PORT" "$BENCH_DB" >/dev/null
 export PARLEY_DATABASE="host=127.0.0.1 port=$BENCH_PG_PORT dbname=$BENCH_DB user=postgres"
 export PARLEY_EMAIL_DOMAINS="bench.example"
 kore -f -q -n -r -c "var/parley-$port.conf" >$out/kore.log 2>&1 &
