@@ -234,14 +234,18 @@ WHERE q.id = a.question_id;
 
 -- ---- bookmarks ---------------------------------------------------------------
 -- Pages power-law (popular pages are saved by many); 10% private.
+-- A tenth more drawn than needed: one person saving the same page twice
+-- is one bookmark, so the draws are deduplicated, then cut to the count.
 INSERT INTO bookmarks (owner_id, url, url_key, title, description, tags, private, created_at)
-SELECT DISTINCT ON (o, k) o, k, k, 'Notes on ' || w || ' ' || n, 'Good read about ' || w,
-  ARRAY[w], random() < 0.1, now() - interval '365 days' + random() * interval '364 days'
-FROM (SELECT (floor(:users * random()) + 1)::bigint AS o, n,
-        'https://docs' || (n % 997) || '.example.com/page/' || n AS k,
-        (:'wa'::text[])[1 + n % :nwords] AS w
-      FROM (SELECT (floor(:bookmarks * power(random(), 3)))::bigint AS n
-            FROM generate_series(1, :bookmarks)) z) x;
+SELECT * FROM (
+  SELECT DISTINCT ON (o, k) o, k, k, 'Notes on ' || w || ' ' || n, 'Good read about ' || w,
+    ARRAY[w], random() < 0.1, now() - interval '365 days' + random() * interval '364 days'
+  FROM (SELECT (floor(:users * random()) + 1)::bigint AS o, n,
+          'https://docs' || (n % 997) || '.example.com/page/' || n AS k,
+          (:'wa'::text[])[1 + n % :nwords] AS w
+        FROM (SELECT (floor(:bookmarks * power(random(), 3)))::bigint AS n
+              FROM generate_series(1, :bookmarks + :bookmarks / 10 + 10)) z) x) d
+LIMIT :bookmarks;
 INSERT INTO bookmark_urls (url_key, saved_by, first_saved_at, last_saved_at)
 SELECT url_key, count(*), min(created_at), max(created_at)
 FROM bookmarks WHERE NOT private AND NOT hidden GROUP BY url_key;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: unit tests (ASan/UBSan), then the API, browser and resilience
-# suites against a real Parley on a throwaway PostgreSQL cluster. Ends with
+# `make test`: unit tests (ASan/UBSan), then the API, browser, bench-data and
+# resilience suites against a real Parley on a throwaway PostgreSQL cluster. Ends with
 # one summary line: "total: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +81,8 @@ if [ -n "$only" ]; then
 else
 run_node api $(ls tests/api/*.test.mjs | grep -v first_admin)
 run_node browser tests/browser/
+# make bench-data at SCALE=0.01, in a cluster of its own.
+run_node bench tests/bench/
 # Last: it stops and starts PostgreSQL under the running server.
 run_node resilience tests/resilience/
 fi
