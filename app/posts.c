@@ -8,7 +8,7 @@
  * must be an active member of it, or an admin. A reply belongs to its
  * parent's community. A post in a closed community is read only by the
  * community's active members and admins (POST_READABLE, as questions are
- * in qa.c): anyone else gets what a missing post gets (404, or 422
+ * in qa.c): anyone else is answered as for a missing post (404, or 422
  * reply_to when replying), so closed content does not show through.
  */
 #include <stdlib.h>
