@@ -174,6 +174,14 @@ SELECT g, mention FROM post_plan WHERE mention IS NOT NULL;
 INSERT INTO post_likes (post_id, user_id, created_at)
 SELECT p, u, now() - interval '365 days' + p * (interval '365 days' / :posts)
 FROM like_plan;
+-- Person 4, who reads the tag stream in make bench, likes a lot: every
+-- 20th post (50k at SCALE=1), so "liked by me" is measured for someone
+-- with many likes as well as for the typical ~20.
+INSERT INTO post_likes (post_id, user_id, created_at)
+SELECT id, 4, created_at FROM posts WHERE id % 20 = 3
+ON CONFLICT DO NOTHING;
+UPDATE posts p SET like_count = (SELECT count(*) FROM post_likes l WHERE l.post_id = p.id)
+WHERE p.id % 20 = 3;
 -- Tag follows: 5 per person, power-law over tags.
 INSERT INTO tag_follows (user_id, tag, created_at)
 SELECT DISTINCT u, 'topic' || floor(500 * power(random(), 2))::int + 0 * u,

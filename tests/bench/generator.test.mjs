@@ -50,6 +50,9 @@ test('people have departments and managers; follows are power-law; replies are t
   assert.equal(num(`SELECT count(*) FROM posts r JOIN posts p ON p.id = r.reply_to
     WHERE r.root_id <> p.root_id OR r.created_at < p.created_at`), 0, 'a reply is in its parent\'s thread, after it');
   assert.ok(num('SELECT count(*) FROM post_mentions') > 0);
+  assert.ok(num('SELECT count(*) FROM post_likes WHERE user_id = 4') >= 500, 'person 4 likes every 20th post');
+  assert.equal(num(`SELECT count(*) FROM posts p
+    WHERE like_count <> (SELECT count(*) FROM post_likes l WHERE l.post_id = p.id)`), 0, 'like counts add up');
   assert.ok(num('SELECT count(*) FROM post_tags') >= 10000);
 });
 
