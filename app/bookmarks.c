@@ -111,7 +111,10 @@ static const char *const SQL_LIST[2][2][2] = {
 	  { LIST_OWNER(TAG_ON, WORDS_OFF), LIST_OWNER(TAG_ON, WORDS_ON) } },
 };
 
-/* $1 limit, $2 viewer. Per page, from its latest POPULAR_SAMPLE public
+/* $1 limit, $2 viewer. "Saved by me" is one probe of (owner_id, url_key)
+ * per page, a scalar subquery: an EXISTS may be hashed over all of the
+ * viewer's bookmarks (as "liked by me" was, POST_COLUMNS in parley.h).
+ * Per page, from its latest POPULAR_SAMPLE public
  * saves (read newest first from bookmarks_url_recent_idx, so a page saved
  * by thousands costs no more than one saved by a few hundred): the address
  * of the latest save, the title given most often (ties: the latest), and
@@ -119,8 +122,8 @@ static const char *const SQL_LIST[2][2][2] = {
 #define POPULAR_SAMPLE	"500"
 static const char SQL_POPULAR[] =
     "SELECT s.url, s.title, p.saved_by, api_time(p.first_saved_at), s.tags, "
-    "EXISTS (SELECT 1 FROM bookmarks m WHERE m.owner_id = $2 "
-    "  AND m.url_key = p.url_key) "
+    "(SELECT true FROM bookmarks m WHERE m.owner_id = $2 "
+    "  AND m.url_key = p.url_key) IS NOT NULL "
     "FROM (SELECT * FROM bookmark_urls WHERE saved_by > 0 "
     "  ORDER BY saved_by DESC, last_saved_at DESC, url_key LIMIT $1) p "
     "CROSS JOIN LATERAL (WITH r AS MATERIALIZED (SELECT b.url, b.title, "
