@@ -83,6 +83,29 @@ parley_onload(int action)
 	return (KORE_RESULT_OK);
 }
 
+/*
+ * Registers a Kore pool on dsn. libpq must not try GSSAPI: it scans
+ * /etc/gss (getdents64) and the sandbox kills the worker. A short connect
+ * timeout keeps requests failing fast while PostgreSQL is unreachable.
+ * Notices (e.g. "word is too long to be indexed") would otherwise be
+ * printed by libpq into our log; options adds to the server options.
+ */
+static void
+db_register(const char *name, const char *dsn, const char *options)
+{
+	struct kore_buf	 buf;
+	char		*s;
+
+	kore_buf_init(&buf, 256);
+	kore_buf_appendf(&buf, "%s gssencmode=disable connect_timeout=2"
+	    " application_name=parley"
+	    " options='-c client_min_messages=warning%s'", dsn, options);
+	s = kore_buf_stringify(&buf, NULL);
+	if (!kore_pgsql_register(name, s))
+		fatal("cannot register the database %s", name);
+	kore_buf_cleanup(&buf);
+}
+
 void
 kore_parent_configure(int argc, char **argv)
 {
@@ -99,33 +122,11 @@ kore_parent_configure(int argc, char **argv)
 	dsn = env_or("PARLEY_DATABASE",
 	    "host=127.0.0.1 port=55432 dbname=parley user=postgres");
 
-	/* libpq must not try GSSAPI: it scans /etc/gss (getdents64) and the
-	 * sandbox kills the worker. A short connect timeout keeps requests
-	 * failing fast while PostgreSQL is unreachable. */
-	{
-		struct kore_buf	 buf;
-		char		*s;
-
-		kore_buf_init(&buf, 256);
-		/* Notices (e.g. "word is too long to be indexed") would
-		 * otherwise be printed by libpq into our log. */
-		kore_buf_appendf(&buf, "%s gssencmode=disable connect_timeout=2"
-		    " application_name=parley"
-		    " options='-c client_min_messages=warning'", dsn);
-		s = kore_buf_stringify(&buf, NULL);
-		if (!kore_pgsql_register(DB_POOL, s))
-			fatal("cannot register the database");
-		kore_buf_reset(&buf);
-		/* The same database, for handlers whose statements were
-		 * checked to plan as well generically (db_generic_plans). */
-		kore_buf_appendf(&buf, "%s gssencmode=disable connect_timeout=2"
-		    " application_name=parley options='-c client_min_messages="
-		    "warning -c plan_cache_mode=force_generic_plan'", dsn);
-		s = kore_buf_stringify(&buf, NULL);
-		if (!kore_pgsql_register(DB_POOL_GENERIC, s))
-			fatal("cannot register the database");
-		kore_buf_cleanup(&buf);
-	}
+	db_register(DB_POOL, dsn, "");
+	/* The same database, for handlers whose statements were checked to
+	 * plan as well generically (db_generic_plans). */
+	db_register(DB_POOL_GENERIC, dsn,
+	    " -c plan_cache_mode=force_generic_plan");
 	kore_log(LOG_INFO, "parley configured (email domains: %s)",
 	    config.email_domains[0] ? config.email_domains : "any");
 }
