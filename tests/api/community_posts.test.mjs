@@ -347,5 +347,12 @@ describe('GET /api/v1/communities/{slug}/posts', () => {
     assert.deepEqual(ids((await get(outsider, `/api/v1/communities/${open}/posts`)).body.items), [p.id]);
     assertError(await api('GET', `/api/v1/communities/${open}/posts`), 401, 'unauthenticated');
     assertError(await get(outsider, `/api/v1/communities/${open}/posts?limit=0`), 422, 'validation_failed', 'limit');
+    for (const cursor of ['abc', 'c1' + 'g'.repeat(36), "' OR 1=1 --", '%zz']) {
+      const r = await get(outsider, `/api/v1/communities/${open}/posts?cursor=${cursor === '%zz' ? cursor : encodeURIComponent(cursor)}`);
+      assertError(r, 400, 'bad_request', 'cursor');
+    }
+    const post = await api('POST', `/api/v1/communities/${open}/posts`, { session: outsider.session, json: {} });
+    assertError(post, 405, 'method_not_allowed');
+    assert.equal(post.headers.get('allow'), 'GET');
   });
 });
