@@ -17,6 +17,11 @@ async function community(owner, visibility, name) {
   return slug;
 }
 
+// After an in-app navigation the router moves focus to the page's h1 once
+// the page has rendered (router.js focusHeading); a control focused before
+// that loses the race, and the keys then go to the heading.
+const routed = (page) => page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+
 test('a member posts into a community from its page; the card links the community', async (t) => {
   const topic = word();
   const ann = await signedIn({ display_name: 'Ann Member' });
@@ -53,6 +58,8 @@ test('a member posts into a community from its page; the card links the communit
     // The community link on the post's own page leads back, by keyboard.
     await page.goto(`${BASE}/#/posts/${id}`);
     const back = page.locator(`#post-${id}`).getByRole('link', { name: `in community ${slug}` });
+    await back.waitFor();
+    await routed(page);
     await back.focus();
     await page.keyboard.press('Enter');
     await heading(page, name);
