@@ -25,6 +25,7 @@
  */
 #include <sys/queue.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 #include <pthread.h>
@@ -78,10 +79,22 @@ bgtask_fail(struct bgtask *bg, int status, const char *field,
 	return (status);
 }
 
+/*
+ * Whether the client left. Kore says so by freeing the request, but only
+ * once it reads the end of the connection, and with edge-triggered epoll a
+ * close that arrived behind the body's last bytes is never read while the
+ * request sleeps: under load an import ran to its commit after its client
+ * had gone. So the socket is also peeked: 0 bytes is the end.
+ */
 int
 bgtask_cancelled(struct bgtask *bg)
 {
-	return (__atomic_load_n(&bg->cancel, __ATOMIC_ACQUIRE));
+	char	ch;
+
+	if (__atomic_load_n(&bg->cancel, __ATOMIC_ACQUIRE))
+		return (1);
+	return (bg->fd >= 0 &&
+	    recv(bg->fd, &ch, 1, MSG_PEEK | MSG_DONTWAIT) == 0);
 }
 
 ssize_t
@@ -136,6 +149,7 @@ bgtask_launch(struct bgtask *bg)
 	int		ok;
 
 	bg->state = BG_RUNNING;
+	bg->fd = bg->req->owner != NULL ? bg->req->owner->fd : -1;
 	bg_running++;
 	kore_task_create(&bg->task, NULL);
 	bg->task.thread = NULL;

@@ -848,6 +848,7 @@ struct bgtask {
 	u_int64_t		 started_ms;	/* for the access log */
 	int			 state;		/* the worker's */
 	int			 cancel;	/* the client left (atomic) */
+	int			 fd;		/* the client's socket, peeked */
 	int			 done;		/* the thread let go (atomic) */
 	int			 status;	/* 200, or the error */
 	const char		*field;		/* of the error */
